@@ -1,0 +1,3 @@
+"""Diglot: read foreign-language news in a terminal, original and translation side by side."""
+
+__version__ = "0.1.0"

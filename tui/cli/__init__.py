@@ -1,0 +1,1 @@
+"""The `diglot` command: argument parsing only; every command calls the core directly."""

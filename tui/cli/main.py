@@ -1,0 +1,49 @@
+"""Entry point of the `diglot` command: parse arguments, dispatch, turn errors into one-line messages."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from tui import __version__
+from tui.errors import DiglotError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from tui.cli import entities_cmd, library_cmds, search_cmd, translate_cmds
+
+    parser = argparse.ArgumentParser(
+        prog="diglot",
+        description="Read foreign-language news in a terminal: original and translation side by side.",
+        epilog="With no command, launches the reader on your library.",
+    )
+    parser.add_argument("--version", action="version", version=f"diglot {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module in (library_cmds, search_cmd, translate_cmds, entities_cmd):
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    args = parser.parse_args(args_list)
+    try:
+        if args.command is None:
+            from tui.cli.launch import launch_reader
+
+            return launch_reader()
+        return int(args.func(args) or 0)
+    except DiglotError as err:
+        print(f"diglot: {err}", file=sys.stderr)
+        return err.exit_code
+    except KeyboardInterrupt:
+        print("diglot: interrupted.", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

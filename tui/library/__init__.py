@@ -1,0 +1,1 @@
+"""Articles in and out: the data model, the SQLite store, importers and cleanup."""

@@ -1,0 +1,358 @@
+"""The SQLite library store: the source of truth. The search index is derived from it and rebuildable.
+
+One connection per thread (Textual workers and the CLI share the code); WAL so that readers never block a
+writer in another process; a long busy timeout so that two processes queue rather than fail.
+Each analysis room (sentences, translations, entities) registers its own tables with `ensure_schema`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from tui.errors import DiglotError, NotFoundError
+from tui.library.model import Article, ArticleDraft, ArticleSummary, content_hash
+
+SCHEMA_VERSION = 1
+
+CORE_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS articles (
+    id TEXT PRIMARY KEY,
+    source_key TEXT NOT NULL UNIQUE,
+    lang TEXT NOT NULL,
+    title TEXT NOT NULL,
+    date TEXT,
+    source TEXT NOT NULL,
+    raw TEXT NOT NULL,
+    paragraphs TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    imported_at REAL NOT NULL,
+    updated_at REAL NOT NULL,
+    revision INTEGER NOT NULL DEFAULT 1,
+    indexed_revision INTEGER NOT NULL DEFAULT 0,
+    translated INTEGER NOT NULL DEFAULT 0,
+    entity_count INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS articles_hash ON articles(content_hash);
+CREATE INDEX IF NOT EXISTS articles_date ON articles(date);
+CREATE INDEX IF NOT EXISTS articles_stale ON articles(indexed_revision, revision);
+
+-- Analyses, keyed by the article version (content_hash) they were computed from; stale rows are ignored.
+-- A finished translation of one article into one target language, aligned sentence by sentence (JSON).
+CREATE TABLE IF NOT EXISTS article_translations (
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    target TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    route TEXT NOT NULL,
+    aligned TEXT NOT NULL,
+    text TEXT NOT NULL,
+    updated_at REAL NOT NULL,
+    PRIMARY KEY (article_id, target)
+);
+-- Entity mentions: layer is 'original' or the target language of a translation; offsets index into the
+-- article cleaned text (paragraphs joined by a blank line) or into that translation text.
+CREATE TABLE IF NOT EXISTS entity_mentions (
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    content_hash TEXT NOT NULL,
+    layer TEXT NOT NULL,
+    start INTEGER NOT NULL,
+    end INTEGER NOT NULL,
+    type TEXT NOT NULL,
+    text TEXT NOT NULL,
+    entity_id TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS entity_mentions_article ON entity_mentions(article_id, layer);
+CREATE INDEX IF NOT EXISTS entity_mentions_entity ON entity_mentions(entity_id);
+-- Linked entities: one row per canonical id, with its display name and aliases per language.
+CREATE TABLE IF NOT EXISTS entities (
+    id TEXT PRIMARY KEY,
+    type TEXT NOT NULL,
+    name TEXT NOT NULL,
+    aliases TEXT NOT NULL DEFAULT '{}'
+);
+"""
+
+_ARTICLE_COLUMNS = (
+    "id, lang, title, date, source, source_key, raw, paragraphs, content_hash, imported_at, updated_at, revision"
+)
+_SORTS = {
+    "date": "COALESCE(date, '') DESC, title",
+    "title": "title COLLATE NOCASE, id",
+    "lang": "lang, title COLLATE NOCASE",
+    "source": "source COLLATE NOCASE, title COLLATE NOCASE",
+    "imported": "imported_at DESC, id",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class StoreOutcome:
+    """What happened to one draft: imported, updated or unchanged (with the id it maps to)."""
+
+    status: str
+    article_id: str
+    note: str = ""
+
+
+class Store:
+    """Articles and their analyses in one SQLite file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._local = threading.local()
+        self._schemas: list[str] = [CORE_SCHEMA]
+        self._check_file()
+        # executescript() commits on its own, so it runs outside transaction().
+        self.conn.executescript(CORE_SCHEMA)
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
+            )
+
+    def _check_file(self) -> None:
+        if self.path.exists() and self.path.stat().st_size > 0:
+            with self.path.open("rb") as handle:
+                if handle.read(16) != b"SQLite format 3\x00":
+                    raise DiglotError(f"The library file {self.path} is not a SQLite database; move it away.")
+
+    # -- connections -------------------------------------------------------------------------------------
+    @property
+    def conn(self) -> sqlite3.Connection:
+        """This thread's connection (SQLite connections must not cross threads)."""
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self.path, timeout=60.0, isolation_level=None, check_same_thread=False)
+            conn.row_factory = sqlite3.Row
+            try:
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute("PRAGMA synchronous=NORMAL")
+                conn.execute("PRAGMA busy_timeout=60000")
+                conn.execute("PRAGMA foreign_keys=ON")
+            except sqlite3.DatabaseError as err:
+                conn.close()
+                raise DiglotError(f"The library {self.path} is damaged ({err}).") from err
+            for schema in self._schemas[1:]:
+                conn.executescript(schema)
+            self._local.conn = conn
+        return conn
+
+    def close(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE: take the write lock up front so that two writers queue instead of deadlocking."""
+        conn = self.conn
+        if conn.in_transaction:
+            yield conn
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        else:
+            conn.execute("COMMIT")
+
+    def ensure_schema(self, sql: str) -> None:
+        """Tables of an analysis room, created once per process and on every new thread's connection."""
+        if sql not in self._schemas:
+            self._schemas.append(sql)
+            self.conn.executescript(sql)
+
+    # -- meta -----------------------------------------------------------------------------------------------
+    def get_meta(self, key: str, default: str | None = None) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else default
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.transaction() as conn:
+            conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
+
+    # -- writing articles -----------------------------------------------------------------------------------
+    def save(self, draft: ArticleDraft, paragraphs: list[str], lang: str, title: str) -> StoreOutcome:
+        """Insert or replace one cleaned article; same content is never stored twice."""
+        digest = content_hash(paragraphs)
+        now = time.time()
+        with self.transaction() as conn:
+            row = conn.execute(
+                "SELECT id, content_hash FROM articles WHERE source_key = ?", (draft.source_key,)
+            ).fetchone()
+            if row is not None:
+                if row["content_hash"] == digest:
+                    return StoreOutcome("unchanged", row["id"])
+                conn.execute(
+                    "UPDATE articles SET lang=?, title=?, date=?, source=?, raw=?, paragraphs=?, content_hash=?,"
+                    " updated_at=?, revision=revision+1, translated=0, entity_count=0 WHERE id=?",
+                    (lang, title, draft.date, draft.source or "", draft.raw, json.dumps(paragraphs, ensure_ascii=False),
+                     digest, now, row["id"]),
+                )
+                return StoreOutcome("updated", row["id"])
+            twin = conn.execute("SELECT id FROM articles WHERE content_hash = ?", (digest,)).fetchone()
+            if twin is not None:
+                return StoreOutcome("unchanged", twin["id"], f"same text as {twin['id']}")
+            article_id = self._new_id(conn, draft)
+            conn.execute(
+                f"INSERT INTO articles ({_ARTICLE_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,1)",
+                (article_id, lang, title, draft.date, draft.source or "", draft.source_key, draft.raw,
+                 json.dumps(paragraphs, ensure_ascii=False), digest, now, now),
+            )
+            return StoreOutcome("imported", article_id)
+
+    @staticmethod
+    def _new_id(conn: sqlite3.Connection, draft: ArticleDraft) -> str:
+        """A readable id: the source's own id or the file name, made unique with a short hash if taken."""
+        from pathlib import PurePath
+
+        base = draft.ref or PurePath(draft.source_key.split("#", 1)[0]).stem or "article"
+        base = re.sub(r"[^A-Za-z0-9._-]+", "-", base).strip("-.")[:80] or "article"
+        candidate = base
+        suffix = 0
+        while conn.execute("SELECT 1 FROM articles WHERE id = ?", (candidate,)).fetchone():
+            suffix += 1
+            candidate = f"{base}-{suffix}"
+        return candidate
+
+    def touch(self, article_ids: Sequence[str]) -> None:
+        """Mark articles as changed for the index (new translation or entities)."""
+        with self.transaction() as conn:
+            conn.executemany("UPDATE articles SET revision = revision + 1 WHERE id = ?", [(i,) for i in article_ids])
+
+    def set_flags(self, article_id: str, *, translated: bool | None = None, entity_count: int | None = None) -> None:
+        with self.transaction() as conn:
+            if translated is not None:
+                conn.execute("UPDATE articles SET translated = ? WHERE id = ?", (int(translated), article_id))
+            if entity_count is not None:
+                conn.execute("UPDATE articles SET entity_count = ? WHERE id = ?", (entity_count, article_id))
+
+    # -- index bookkeeping ----------------------------------------------------------------------------------
+    def stale_ids(self, limit: int | None = None) -> list[str]:
+        """Articles whose index entry is missing or older than the article."""
+        sql = "SELECT id FROM articles WHERE indexed_revision != revision ORDER BY rowid"
+        if limit:
+            sql += f" LIMIT {int(limit)}"
+        return [r[0] for r in self.conn.execute(sql)]
+
+    def count_stale(self) -> int:
+        return self.conn.execute("SELECT COUNT(*) FROM articles WHERE indexed_revision != revision").fetchone()[0]
+
+    def mark_indexed(self, revisions: dict[str, int]) -> None:
+        """Record what the index now holds; called only after the index commit succeeded."""
+        with self.transaction() as conn:
+            conn.executemany(
+                "UPDATE articles SET indexed_revision = ? WHERE id = ?", [(rev, aid) for aid, rev in revisions.items()]
+            )
+
+    def mark_all_stale(self) -> None:
+        with self.transaction() as conn:
+            conn.execute("UPDATE articles SET indexed_revision = 0")
+
+    # -- reading --------------------------------------------------------------------------------------------
+    def count(self, lang: str | None = None) -> int:
+        if lang:
+            return self.conn.execute("SELECT COUNT(*) FROM articles WHERE lang = ?", (lang,)).fetchone()[0]
+        return self.conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+
+    def get(self, article_id: str) -> Article:
+        row = self.conn.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"No article with id {article_id!r}. Try `diglot list`.")
+        return _article(row)
+
+    def get_many(self, article_ids: Sequence[str]) -> list[Article]:
+        """Articles in the order asked; missing ids are skipped."""
+        found: dict[str, Article] = {}
+        ids = list(article_ids)
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self.conn.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id IN ({marks})", chunk):
+                found[row["id"]] = _article(row)
+        return [found[i] for i in ids if i in found]
+
+    def summaries(
+        self, *, offset: int = 0, limit: int = 100, sort: str = "date", lang: str | None = None,
+        ids: Sequence[str] | None = None,
+    ) -> list[ArticleSummary]:
+        """One page of list rows, without the article text (the UI loads only what is visible)."""
+        where, params = [], []
+        if lang:
+            where.append("lang = ?")
+            params.append(lang)
+        if ids is not None:
+            where.append(f"id IN ({','.join('?' * len(ids))})")
+            params.extend(ids)
+        sql = "SELECT id, lang, title, date, source, translated, entity_count FROM articles"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += f" ORDER BY {_SORTS.get(sort, _SORTS['date'])} LIMIT ? OFFSET ?"
+        params.extend([limit, offset])
+        return [
+            ArticleSummary(r["id"], r["lang"], r["title"], r["date"], r["source"], bool(r["translated"]),
+                           r["entity_count"])
+            for r in self.conn.execute(sql, params)
+        ]
+
+    def iter_articles(self, ids: Sequence[str] | None = None, batch: int = 500) -> Iterator[Article]:
+        """Every article (or the given ones), fetched in batches so memory stays flat."""
+        if ids is not None:
+            for start in range(0, len(ids), batch):
+                yield from self.get_many(ids[start : start + batch])
+            return
+        last = 0
+        while True:
+            rows = self.conn.execute(
+                f"SELECT rowid, {_ARTICLE_COLUMNS} FROM articles WHERE rowid > ? ORDER BY rowid LIMIT ?",
+                (last, batch),
+            ).fetchall()
+            if not rows:
+                return
+            last = rows[-1]["rowid"]
+            for row in rows:
+                yield _article(row)
+
+    def all_ids(self) -> list[str]:
+        return [r[0] for r in self.conn.execute("SELECT id FROM articles ORDER BY rowid")]
+
+    # -- analyses read by the indexer and the UI ------------------------------------------------------------
+    def translation_texts(self, article_id: str) -> dict[str, str]:
+        """Current translations of an article's current version: {target language: text}."""
+        rows = self.conn.execute(
+            "SELECT t.target, t.text FROM article_translations t JOIN articles a ON a.id = t.article_id"
+            " WHERE t.article_id = ? AND t.content_hash = a.content_hash",
+            (article_id,),
+        )
+        return {r[0]: r[1] for r in rows}
+
+    def entity_ids(self, article_id: str) -> list[str]:
+        """Distinct linked entity ids named in the article (any layer), for the search index."""
+        rows = self.conn.execute(
+            "SELECT DISTINCT m.entity_id FROM entity_mentions m JOIN articles a ON a.id = m.article_id"
+            " WHERE m.article_id = ? AND m.content_hash = a.content_hash ORDER BY 1",
+            (article_id,),
+        )
+        return [r[0] for r in rows]
+
+    def languages(self) -> list[tuple[str, int]]:
+        return [(r[0], r[1]) for r in self.conn.execute("SELECT lang, COUNT(*) FROM articles GROUP BY lang ORDER BY 2 DESC")]
+
+
+def _article(row: sqlite3.Row) -> Article:
+    return Article(
+        id=row["id"], lang=row["lang"], title=row["title"], date=row["date"], source=row["source"],
+        source_key=row["source_key"], raw=row["raw"], paragraphs=json.loads(row["paragraphs"]),
+        content_hash=row["content_hash"], imported_at=row["imported_at"], updated_at=row["updated_at"],
+        revision=row["revision"],
+    )
