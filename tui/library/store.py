@@ -345,6 +345,21 @@ class Store:
         )
         return [r[0] for r in rows]
 
+    def entity_names(self, article_id: str) -> list[str]:
+        """Every display name and alias (all languages) of the entities the article names."""
+        rows = self.conn.execute(
+            "SELECT e.name, e.aliases FROM entities e WHERE e.id IN ("
+            " SELECT DISTINCT m.entity_id FROM entity_mentions m JOIN articles a ON a.id = m.article_id"
+            " WHERE m.article_id = ? AND m.content_hash = a.content_hash)",
+            (article_id,),
+        )
+        names: set[str] = set()
+        for name, aliases in rows:
+            names.add(name)
+            for values in json.loads(aliases or "{}").values():
+                names.update(values)
+        return sorted(names)
+
     def languages(self) -> list[tuple[str, int]]:
         return [(r[0], r[1]) for r in self.conn.execute("SELECT lang, COUNT(*) FROM articles GROUP BY lang ORDER BY 2 DESC")]
 
