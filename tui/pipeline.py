@@ -7,10 +7,12 @@ from pathlib import Path
 
 from tui.library.ingest import ImportReport, import_paths, import_seeds
 from tui.library.library import Library
+from tui.locking import exclusive
 from tui.paths import Paths
-from tui.progress import CancelToken, ProgressCallback, ignore_progress
+from tui.progress import CancelToken, Progress, ProgressCallback, ignore_progress
 
 SEEDED_KEY = "seeded"
+WRITE_LOCK = "write.lock"
 
 
 def open_library(
@@ -34,6 +36,8 @@ def sync(library: Library, *, progress: ProgressCallback = ignore_progress, canc
     """Index whatever changed in the store since the last run (also repairs an index a crash left behind)."""
     from tui.search.indexer import sync_index
 
+    if not library.store.count_stale():
+        return 0
     return sync_index(library.store, library.index_dir, progress=progress, cancel=cancel)
 
 
@@ -44,7 +48,15 @@ def import_and_index(
     progress: ProgressCallback = ignore_progress,
     cancel: CancelToken | None = None,
 ) -> ImportReport:
-    """Import files, folders and globs, then index what changed. Stored articles survive a cancelled index."""
-    report = import_paths(library.store, targets, progress=progress, cancel=cancel)
-    sync(library, progress=progress, cancel=cancel)
+    """Import files, folders and globs, then index what changed. Stored articles survive a cancelled index.
+
+    A second import started meanwhile (in another process) waits for this one, saying so through `progress`.
+    """
+
+    def waiting() -> None:
+        progress(Progress("waiting", 0, 0, "another import is running; waiting for it to finish"))
+
+    with exclusive(library.paths.lock_dir / WRITE_LOCK, on_wait=waiting):
+        report = import_paths(library.store, targets, progress=progress, cancel=cancel)
+        sync(library, progress=progress, cancel=cancel)
     return report
