@@ -113,9 +113,7 @@ class Store:
         # executescript() commits on its own, so it runs outside transaction().
         self.conn.executescript(CORE_SCHEMA)
         with self.transaction() as conn:
-            conn.execute(
-                "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
-            )
+            conn.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
 
     def _check_file(self) -> None:
         if self.path.exists() and self.path.stat().st_size > 0:
@@ -196,8 +194,17 @@ class Store:
                 conn.execute(
                     "UPDATE articles SET lang=?, title=?, date=?, source=?, raw=?, paragraphs=?, content_hash=?,"
                     " updated_at=?, revision=revision+1, translated=0, entity_count=0 WHERE id=?",
-                    (lang, title, draft.date, draft.source or "", draft.raw, json.dumps(paragraphs, ensure_ascii=False),
-                     digest, now, row["id"]),
+                    (
+                        lang,
+                        title,
+                        draft.date,
+                        draft.source or "",
+                        draft.raw,
+                        json.dumps(paragraphs, ensure_ascii=False),
+                        digest,
+                        now,
+                        row["id"],
+                    ),
                 )
                 return StoreOutcome("updated", row["id"])
             twin = conn.execute("SELECT id FROM articles WHERE content_hash = ?", (digest,)).fetchone()
@@ -206,8 +213,19 @@ class Store:
             article_id = self._new_id(conn, draft)
             conn.execute(
                 f"INSERT INTO articles ({_ARTICLE_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,1)",
-                (article_id, lang, title, draft.date, draft.source or "", draft.source_key, draft.raw,
-                 json.dumps(paragraphs, ensure_ascii=False), digest, now, now),
+                (
+                    article_id,
+                    lang,
+                    title,
+                    draft.date,
+                    draft.source or "",
+                    draft.source_key,
+                    draft.raw,
+                    json.dumps(paragraphs, ensure_ascii=False),
+                    digest,
+                    now,
+                    now,
+                ),
             )
             return StoreOutcome("imported", article_id)
 
@@ -283,7 +301,12 @@ class Store:
         return [found[i] for i in ids if i in found]
 
     def summaries(
-        self, *, offset: int = 0, limit: int = 100, sort: str = "date", lang: str | None = None,
+        self,
+        *,
+        offset: int = 0,
+        limit: int = 100,
+        sort: str = "date",
+        lang: str | None = None,
         ids: Sequence[str] | None = None,
     ) -> list[ArticleSummary]:
         """One page of list rows, without the article text (the UI loads only what is visible)."""
@@ -300,8 +323,9 @@ class Store:
         sql += f" ORDER BY {_SORTS.get(sort, _SORTS['date'])} LIMIT ? OFFSET ?"
         params.extend([limit, offset])
         return [
-            ArticleSummary(r["id"], r["lang"], r["title"], r["date"], r["source"], bool(r["translated"]),
-                           r["entity_count"])
+            ArticleSummary(
+                r["id"], r["lang"], r["title"], r["date"], r["source"], bool(r["translated"]), r["entity_count"]
+            )
             for r in self.conn.execute(sql, params)
         ]
 
@@ -361,13 +385,23 @@ class Store:
         return sorted(names)
 
     def languages(self) -> list[tuple[str, int]]:
-        return [(r[0], r[1]) for r in self.conn.execute("SELECT lang, COUNT(*) FROM articles GROUP BY lang ORDER BY 2 DESC")]
+        return [
+            (r[0], r[1]) for r in self.conn.execute("SELECT lang, COUNT(*) FROM articles GROUP BY lang ORDER BY 2 DESC")
+        ]
 
 
 def _article(row: sqlite3.Row) -> Article:
     return Article(
-        id=row["id"], lang=row["lang"], title=row["title"], date=row["date"], source=row["source"],
-        source_key=row["source_key"], raw=row["raw"], paragraphs=json.loads(row["paragraphs"]),
-        content_hash=row["content_hash"], imported_at=row["imported_at"], updated_at=row["updated_at"],
+        id=row["id"],
+        lang=row["lang"],
+        title=row["title"],
+        date=row["date"],
+        source=row["source"],
+        source_key=row["source_key"],
+        raw=row["raw"],
+        paragraphs=json.loads(row["paragraphs"]),
+        content_hash=row["content_hash"],
+        imported_at=row["imported_at"],
+        updated_at=row["updated_at"],
         revision=row["revision"],
     )
