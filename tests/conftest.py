@@ -17,3 +17,7 @@ def diglot_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pat
     current_paths.cache_clear()
     yield home
     current_paths.cache_clear()
+
+
+# Fixtures of the translation tests (tiny Argos packages, blocked network, empty $HOME).
+pytest_plugins = ["conftest_translate"]

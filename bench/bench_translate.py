@@ -1,0 +1,175 @@
+"""Benchmark: Diglot's batched translation vs `argostranslate.translate.translate()` article by article.
+
+Same Argos-size package (built by ../shared/tools/make_bench_argos.py into bench/out/), same beam, same
+articles (ntrex128), in one process, side by side; then the time to re-open a cached article.
+The bench model copies its input with real Transformer-base compute: only speed ratios mean anything.
+
+    .venv/bin/python bench/bench_translate.py --articles 20 --beams 1,2,4 --langs fr,it --write
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+SHARED = ROOT.parent / "shared"
+NTREX = SHARED / "data" / "ntrex128" / "articles.jsonl"
+MAKER = SHARED / "tools" / "make_bench_argos.py"
+DOC = ROOT / "docs" / "PERFORMANCE.md"
+sys.path.insert(0, str(ROOT))
+
+
+def build_package(lang: str) -> Path:
+    path = OUT / f"{lang}_en_bench.argosmodel"
+    if not path.exists():
+        OUT.mkdir(parents=True, exist_ok=True)
+        subprocess.run([sys.executable, str(MAKER), str(path), "--train", str(NTREX), "--lang", lang,
+                        "--from", lang, "--to", "en"], check=True)
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--articles", type=int, default=20, help="ntrex articles per language (default 20)")
+    ap.add_argument("--beams", default="1,2,4")
+    ap.add_argument("--langs", default="fr,it")
+    ap.add_argument("--inter-threads", default="1,2", help="our inter_threads variants (intra_threads=1)")
+    ap.add_argument("--write", action="store_true", help="replace the '## Translation' section of PERFORMANCE.md")
+    args = ap.parse_args(argv)
+    beams = [int(b) for b in args.beams.split(",")]
+    langs = args.langs.split(",")
+    inters = [int(i) for i in args.inter_threads.split(",")]
+
+    home = OUT / "home-translate"
+    shutil.rmtree(home, ignore_errors=True)
+    os.environ["DIGLOT_HOME"] = str(home)
+    from tui.paths import current_paths, redirect_argos
+
+    paths = current_paths()
+    redirect_argos(paths)  # before argostranslate is imported: nothing goes to ~/.local or ~/.config
+    from tui.library.library import Library
+    from tui.library.model import ArticleDraft
+    from tui.translate import cache, engine
+    from tui.translate.engine import TranslateOptions
+    from tui.translate.packages import install_package
+    from tui.translate.service import article_sentences, cached_translation, translate_article, translate_articles
+
+    for lang in langs:
+        install_package(build_package(lang))
+    import argostranslate.settings as argos_settings
+    import argostranslate.translate as argos
+
+    library = Library(paths)
+    store = library.store
+    rows = [json.loads(line) for line in NTREX.open(encoding="utf-8")]
+    lines: list[str] = []
+    cached_ms: list[float] = []
+    recached_ms: list[float] = []
+    for lang in langs:
+        articles = []
+        for row in [r for r in rows if r["lang"] == lang][: args.articles]:
+            paragraphs = [p.strip() for p in row["text"].split("\n") if p.strip()]
+            outcome = store.save(ArticleDraft(source_key=row["id"], raw=row["text"]), paragraphs, lang, row["title"])
+            articles.append(store.get(outcome.article_id))
+        n_sent = sum(len(p) for a in articles for p in article_sentences(a))
+        n_chars = sum(len(a.text) for a in articles)
+        lines.append(f"\n{lang}->en: {len(articles)} articles, {n_sent} sentences (pysbd), {n_chars} characters")
+        argos.translate("Bonjour. Ciao.", lang, "en")  # warm-up: model and splitter loaded outside the timing
+        for beam in beams:
+            argos_settings.beam_size = beam  # read by argostranslate at each call (max(1, beam) hypotheses)
+            for entry in argos.installed_translates:
+                entry.cached_translation.cache.clear()
+            start = time.perf_counter()
+            argos_out = [argos.translate(a.text, lang, "en") for a in articles]
+            t_argos = time.perf_counter() - start
+            same_argos = sum(o == a.text for o, a in zip(argos_out, articles, strict=True))
+            row_text = (f"beam {beam}: argostranslate.translate() {n_sent / t_argos:6.1f} sent/s ({t_argos:5.1f} s,"
+                        f" {same_argos}/{len(articles)} articles copied exactly)")
+            for inter in inters:
+                options = TranslateOptions(beam_size=beam, inter_threads=inter, intra_threads=1)
+                engine.unload_all()
+                engine.get_engine(_route_package(lang), options, paths)  # load outside the timing
+                cache.clear(store)
+                with store.transaction() as conn:
+                    conn.execute("DELETE FROM article_translations")
+                start = time.perf_counter()
+                ours = translate_articles(store, articles, "en", options=options)
+                t_ours = time.perf_counter() - start
+                same = sum(r.text == a.text for r, a in zip(ours, articles, strict=True))
+                row_text += (f" | Diglot inter_threads={inter}: {n_sent / t_ours:6.1f} sent/s ({t_ours:5.1f} s,"
+                             f" x{t_argos / t_ours:.1f}, {same}/{len(articles)} copied)")
+            lines.append(row_text)
+            print(lines[-1], flush=True)
+        for article in articles:  # re-open: what the reader does when an article is shown again
+            start = time.perf_counter()
+            assert cached_translation(store, article, "en") is not None
+            cached_ms.append((time.perf_counter() - start) * 1000)
+            calls = engine.total_batch_calls()
+            start = time.perf_counter()
+            translate_article(store, article, "en")
+            recached_ms.append((time.perf_counter() - start) * 1000)
+            assert engine.total_batch_calls() == calls
+    lines.append(
+        f"\ncached_translation() re-open: median {statistics.median(cached_ms):.2f} ms, max {max(cached_ms):.2f} ms"
+        f" over {len(cached_ms)} articles; translate_article() on a cached article (split + sentence-cache"
+        f" lookup, no model call): median {statistics.median(recached_ms):.1f} ms, max {max(recached_ms):.1f} ms"
+    )
+    print(lines[-1])
+    if args.write:
+        write_doc(lines, argv if argv is not None else sys.argv[1:])
+    library.close()
+    return 0
+
+
+def _route_package(lang: str):  # noqa: ANN202 - PackageInfo
+    from tui.translate.packages import find_route
+
+    return find_route(lang, "en")[0]
+
+
+def write_doc(lines: list[str], argv: list[str]) -> None:
+    """Replace (or append) the '## Translation' section; other sections belong to other people."""
+    import ctranslate2
+
+    command = " ".join([".venv/bin/python bench/bench_translate.py", *argv])
+    section = "\n".join([
+        "## Translation",
+        "",
+        f"Command (from the repository root): `{command}`",
+        "",
+        f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"CTranslate2 {ctranslate2.__version__}, {time.strftime('%Y-%m-%d')}. Package: Argos-size copy model "
+        "(Transformer base, int8, 32k vocabulary) from `../shared/tools/make_bench_argos.py`, trained on the "
+        "ntrex128 text of each language; articles: the first ntrex128 articles of each language, one line per "
+        "paragraph. Argos runs with its defaults (inter_threads 1, intra_threads 0 = all cores, 32-token batches); "
+        "Diglot with intra_threads 1, int8, sentences sorted by length across articles and batched (<= 64 "
+        "sentences / 2048 tokens per call), full path included (pysbd splitting, cache lookups and writes). "
+        "Sentences/s count the same pysbd sentences for both. Each run starts with an empty cache.",
+        "",
+        "```",
+        *[line.strip("\n") for line in lines],
+        "```",
+        "",
+    ])
+    text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Performance\n"
+    pattern = re.compile(r"^## Translation\n.*?(?=^## |\Z)", re.S | re.M)
+    if pattern.search(text):
+        text = pattern.sub(lambda _: section + "\n", text).rstrip("\n") + "\n"
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    DOC.write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,392 @@
+"""The UI's single door to the core rooms: lazy imports, thread-safe calls, nothing that imports textual.
+
+Every function here may block (SQLite, Whoosh, models): the screens call them from thread workers only.
+Keeping the calls in one module means a changed core signature is fixed in one place.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from tui.errors import DiglotError
+from tui.library.library import Library
+from tui.library.model import Article, ArticleSummary
+from tui.paths import Paths
+from tui.progress import CancelToken, Progress, ProgressCallback, ignore_progress
+
+ENTITY_TYPES = ("PERSON", "ORG", "PLACE", "DATE", "OTHER")
+FACET_KEYS = ("lang", "source", "year", "entity")
+SORTS = ("date", "title", "lang", "source", "imported")
+
+
+def _missing(room: str, err: ImportError) -> DiglotError:
+    return DiglotError(f"The {room} part of Diglot is not available ({err}).")
+
+
+# -- library ---------------------------------------------------------------------------------------------------
+def open_library(
+    paths: Paths | None = None, *, progress: ProgressCallback = ignore_progress, cancel: CancelToken | None = None
+) -> Library:
+    from tui.pipeline import open_library as _open
+
+    return _open(paths, progress=progress, cancel=cancel)
+
+
+def import_and_index(
+    library: Library, targets: Sequence[str], *, progress: ProgressCallback, cancel: CancelToken | None
+) -> Any:
+    from tui.pipeline import import_and_index as _import
+
+    return _import(library, targets, progress=progress, cancel=cancel)
+
+
+def sync_index(library: Library, *, progress: ProgressCallback = ignore_progress) -> int:
+    from tui.pipeline import sync
+
+    return sync(library, progress=progress)
+
+
+@dataclass(slots=True)
+class Row:
+    """One line of the article list: a stored article, or a search hit with its snippet."""
+
+    article_id: str
+    title: str
+    lang: str
+    date: str | None
+    source: str
+    translated: bool
+    entity_count: int | None = None
+    snippet: str | None = None
+    highlights: list[tuple[int, int]] = field(default_factory=list)
+
+
+def _row(summary: ArticleSummary) -> Row:
+    return Row(summary.id, summary.title, summary.lang, summary.date, summary.source, summary.translated,
+               summary.entity_count)
+
+
+@dataclass(slots=True)
+class Page:
+    """What a list query returns: rows of one page, the total, and facet counts (first page only)."""
+
+    total: int
+    rows: list[Row]
+    facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    suggestion: str | None = None
+    elapsed_ms: float = 0.0
+
+
+_BROWSE_ORDER = {
+    "date": "COALESCE(a.date, '') DESC, a.title",
+    "title": "a.title COLLATE NOCASE, a.id",
+    "lang": "a.lang, a.title COLLATE NOCASE",
+    "source": "a.source COLLATE NOCASE, a.title COLLATE NOCASE",
+    "imported": "a.imported_at DESC, a.id",
+}
+
+
+def _browse_where(filters: dict[str, str]) -> tuple[str, list[Any]]:
+    where: list[str] = []
+    params: list[Any] = []
+    if filters.get("lang"):
+        where.append("a.lang = ?")
+        params.append(filters["lang"])
+    if filters.get("source"):
+        where.append("a.source = ?")
+        params.append(filters["source"])
+    if filters.get("year"):
+        where.append("substr(a.date, 1, 4) = ?")
+        params.append(filters["year"])
+    if filters.get("entity"):
+        where.append(
+            "a.id IN (SELECT m.article_id FROM entity_mentions m WHERE m.entity_id = ?"
+            " AND m.content_hash = (SELECT content_hash FROM articles WHERE id = m.article_id))"
+        )
+        params.append(filters["entity"])
+    return (" WHERE " + " AND ".join(where)) if where else "", params
+
+
+def browse_page(
+    library: Library, *, offset: int, limit: int, sort: str, filters: dict[str, str], with_facets: bool
+) -> Page:
+    """A page of the whole library (no query): plain summaries when only the language is filtered."""
+    store = library.store
+    other = {k: v for k, v in filters.items() if v and k != "lang"}
+    if not other:
+        lang = filters.get("lang") or None
+        total = store.count(lang)
+        rows = [_row(s) for s in store.summaries(offset=offset, limit=limit, sort=sort, lang=lang)]
+    else:
+        # Source, year and entity filters are not part of Store.summaries: same columns, own WHERE.
+        where, params = _browse_where(filters)
+        conn = store.conn
+        total = conn.execute(f"SELECT COUNT(*) FROM articles a{where}", params).fetchone()[0]
+        order = _BROWSE_ORDER.get(sort, _BROWSE_ORDER["date"])
+        sql = (
+            "SELECT a.id, a.lang, a.title, a.date, a.source, a.translated, a.entity_count FROM articles a"
+            f"{where} ORDER BY {order} LIMIT ? OFFSET ?"
+        )
+        rows = [
+            Row(r[0], r[2], r[1], r[3], r[4], bool(r[5]), r[6]) for r in conn.execute(sql, [*params, limit, offset])
+        ]
+    facets = browse_facets(library, filters) if with_facets else {}
+    return Page(total=total, rows=rows, facets=facets)
+
+
+def browse_facets(library: Library, filters: dict[str, str], top: int = 12) -> dict[str, list[tuple[str, int]]]:
+    """Counts per language, source, year and entity among the articles the other filters keep."""
+    conn = library.store.conn
+    facets: dict[str, list[tuple[str, int]]] = {}
+    columns = {"lang": "a.lang", "source": "a.source", "year": "substr(a.date, 1, 4)"}
+    for key, column in columns.items():
+        where, params = _browse_where({k: v for k, v in filters.items() if k != key})
+        extra = f"{column} IS NOT NULL AND {column} != ''"
+        where = f"{where} AND {extra}" if where else f" WHERE {extra}"
+        sql = f"SELECT {column}, COUNT(*) FROM articles a{where} GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT {top}"
+        facets[key] = [(str(r[0]), int(r[1])) for r in conn.execute(sql, params)]
+    where, params = _browse_where({k: v for k, v in filters.items() if k != "entity"})
+    try:
+        sql = (
+            "SELECT m.entity_id, COUNT(DISTINCT m.article_id) FROM entity_mentions m"
+            " JOIN articles a ON a.id = m.article_id AND a.content_hash = m.content_hash"
+            f"{where} GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT {top}"
+        )
+        facets["entity"] = [(str(r[0]), int(r[1])) for r in conn.execute(sql, params)]
+    except Exception:  # noqa: BLE001 - an older store without entity tables simply has no entity facet
+        facets["entity"] = []
+    return facets
+
+
+def entity_labels(library: Library, entity_ids: Sequence[str]) -> dict[str, str]:
+    """Display names of entity ids (for the entity facet)."""
+    ids = list(entity_ids)
+    if not ids:
+        return {}
+    marks = ",".join("?" * len(ids))
+    try:
+        rows = library.store.conn.execute(f"SELECT id, name FROM entities WHERE id IN ({marks})", ids)
+        return {r[0]: r[1] for r in rows}
+    except Exception:  # noqa: BLE001
+        return {}
+
+
+class SearchSession:
+    """One Searcher kept open for the app; Whoosh searchers are not thread-safe, so calls are serialised."""
+
+    def __init__(self, library: Library) -> None:
+        self.library = library
+        self._searcher: Any = None
+        self._lock = threading.Lock()
+
+    def _get(self) -> Any:
+        if self._searcher is None:
+            try:
+                from tui.search.searcher import Searcher
+            except ImportError as err:
+                raise _missing("search", err) from err
+            self._searcher = Searcher(self.library.index_dir)
+        return self._searcher
+
+    def search(self, query: str, *, offset: int, limit: int, filters: dict[str, str]) -> Page:
+        with self._lock:
+            searcher = self._get()
+            active = {k: v for k, v in filters.items() if v} or None
+            results = searcher.search(query, limit=limit, offset=offset, filters=active)
+        rows = [
+            Row(h.article_id, h.title, h.lang, h.date, h.source, bool(h.translated), None, h.snippet,
+                list(h.highlights))
+            for h in results.hits
+        ]
+        return Page(total=results.total, rows=rows, facets=dict(results.facets or {}),
+                    suggestion=results.suggestion, elapsed_ms=float(results.elapsed_ms or 0.0))
+
+    def refresh(self) -> None:
+        with self._lock:
+            if self._searcher is not None:
+                self._searcher.refresh()
+
+    def close(self) -> None:
+        with self._lock:
+            if self._searcher is not None:
+                self._searcher.close()
+                self._searcher = None
+
+
+# -- reading -------------------------------------------------------------------------------------------------
+def get_article(library: Library, article_id: str) -> Article:
+    return library.store.get(article_id)
+
+
+def split_paragraph_sentences(article: Article) -> list[list[tuple[int, int]]]:
+    """Sentence offsets (into Article.text) per paragraph, as the translator splits them."""
+    try:
+        from tui.translate.service import article_sentences
+    except ImportError:
+        article_sentences = None
+    if article_sentences is not None:
+        spans = article_sentences(article)
+    else:
+        spans, offset = [], 0
+        for paragraph in article.paragraphs:
+            spans.append([(offset, offset + len(paragraph))])
+            offset += len(paragraph) + 2
+    # A paragraph the splitter found nothing in still gets one row.
+    offset = 0
+    for index, paragraph in enumerate(article.paragraphs):
+        if not spans[index]:
+            spans[index] = [(offset, offset + len(paragraph))]
+        offset += len(paragraph) + 2
+    return spans
+
+
+def cached_translation(library: Library, article: Article, target: str) -> Any:
+    try:
+        from tui.translate.service import cached_translation as _cached
+    except ImportError:
+        return None
+    return _cached(library.store, article, target)
+
+
+def translate_article(
+    library: Library, article: Article, target: str, *, progress: ProgressCallback, cancel: CancelToken,
+    on_sentence: Callable[[int, int, Any], None],
+) -> Any:
+    try:
+        from tui.translate.service import translate_article as _translate
+    except ImportError as err:
+        raise _missing("translation", err) from err
+    return _translate(library.store, article, target, progress=progress, cancel=cancel, on_sentence=on_sentence,
+                      paths=library.paths)
+
+
+def is_missing_package(err: BaseException) -> bool:
+    return type(err).__name__ == "MissingPackageError"
+
+
+def list_packages(paths: Paths) -> list[Any]:
+    """PackageInfo rows (from_code, to_code, name, version, installed, size)."""
+    try:
+        from tui.translate.packages import list_packages as _list
+    except ImportError as err:
+        raise _missing("translation", err) from err
+    return list(_list(paths))
+
+
+def install_package(path: str, paths: Paths, *, progress: ProgressCallback = ignore_progress) -> Any:
+    from tui.translate.packages import install_package as _install
+
+    return _install(path, paths, progress=progress)
+
+
+def remove_package(src: str, tgt: str, paths: Paths) -> Any:
+    from tui.translate.packages import remove_package as _remove
+
+    return _remove(src, tgt, paths)
+
+
+def match_spans(text: str, lang: str, query: str) -> list[tuple[int, int]]:
+    """Spans of `text` matching the query; empty when the search room is absent or the query is odd."""
+    if not query.strip():
+        return []
+    try:
+        from tui.search.highlight import match_spans as _spans
+    except ImportError:
+        return []
+    try:
+        return list(_spans(text, lang, query))
+    except DiglotError:
+        return []
+
+
+def mentions(library: Library, article_id: str, layer: str) -> list[Any]:
+    try:
+        from tui.entities.service import mentions as _mentions
+    except ImportError:
+        return []
+    return list(_mentions(library.store, article_id, layer))
+
+
+_analysis_locks: dict[str, threading.Lock] = {}
+_analysis_guard = threading.Lock()
+_analysed: set[tuple[str, str]] = set()
+
+
+def ensure_analysed(library: Library, article: Article) -> bool:
+    """Find names in an article never analysed; the reader and the entity panel may ask at the same time,
+    so the second waits for the first. Returns True when an analysis ran."""
+    with _analysis_guard:
+        lock = _analysis_locks.setdefault(article.id, threading.Lock())
+    with lock:
+        key = (article.id, article.content_hash)
+        if key in _analysed or mentions(library, article.id, "original"):
+            return False
+        analyse_article(library, article)
+        _analysed.add(key)
+        return True
+
+
+def analyse_pending(library: Library, *, progress: ProgressCallback, cancel: CancelToken | None) -> int:
+    """Names for every article not analysed yet (e.g. just imported), so the entity panel sees them all."""
+    try:
+        from tui.entities.service import analyse_all
+    except ImportError:
+        return 0
+    return int(analyse_all(library.store, progress=progress, cancel=cancel) or 0)
+
+
+def analyse_article(library: Library, article: Article) -> int:
+    try:
+        from tui.entities.service import analyse_article as _analyse
+    except ImportError as err:
+        raise _missing("entities", err) from err
+    return int(_analyse(library.store, article) or 0)
+
+
+def article_entities(library: Library, article_id: str) -> list[tuple[Any, int]]:
+    try:
+        from tui.entities.service import article_entities as _entities
+    except ImportError as err:
+        raise _missing("entities", err) from err
+    return list(_entities(library.store, article_id))
+
+
+def articles_naming(library: Library, entity_id: str) -> list[ArticleSummary]:
+    from tui.entities.service import articles_naming as _naming
+
+    ids = list(_naming(library.store, entity_id))
+    return _summaries_for(library, ids)
+
+
+def related_articles(library: Library, article_id: str, limit: int = 10) -> list[tuple[ArticleSummary, float]]:
+    try:
+        from tui.entities.service import related_articles as _related
+    except ImportError as err:
+        raise _missing("entities", err) from err
+    scored = list(_related(library.store, article_id, limit=limit))
+    by_id = {s.id: s for s in _summaries_for(library, [i for i, _ in scored])}
+    return [(by_id[i], score) for i, score in scored if i in by_id]
+
+
+def _summaries_for(library: Library, ids: list[str]) -> list[ArticleSummary]:
+    found: dict[str, ArticleSummary] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        for summary in library.store.summaries(ids=chunk, limit=len(chunk)):
+            found[summary.id] = summary
+    return [found[i] for i in ids if i in found]
+
+
+def describe_progress(progress: Progress) -> str:
+    """One short line for a progress event."""
+    text = progress.stage
+    if progress.total:
+        text += f" {progress.done}/{progress.total}"
+    elif progress.done:
+        text += f" {progress.done}"
+    if progress.detail:
+        text += f" · {progress.detail}"
+    return text

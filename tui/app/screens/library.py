@@ -1,0 +1,348 @@
+"""The library: every article (paged), search as you type with highlighted snippets, facet filters, sorting."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Input, Static
+
+from tui.app import core
+from tui.app.screens.base import BackgroundMixin
+from tui.app.widgets.article_list import PAGE_SIZE, ArticleList, header_text
+from tui.app.widgets.facets import FacetList
+from tui.app.widgets.jobbar import Job, JobBar, JobProgress
+from tui.errors import Cancelled, DiglotError
+
+if TYPE_CHECKING:
+    from tui.app.app import DiglotApp
+
+DEBOUNCE_SECONDS = 0.15
+SORT_LABELS = {"date": "newest first", "title": "title", "lang": "language", "source": "source",
+               "imported": "recently imported"}
+
+
+class LibraryScreen(BackgroundMixin, Screen):
+    """The home screen; opening the library happens here, in a worker, so the first paint is instant."""
+
+    BINDINGS = [
+        Binding("slash", "focus_search", "Search", tooltip="Type to search every language", id="library.search"),
+        Binding("escape", "escape", "Clear", show=False, id="library.escape"),
+        Binding("f", "toggle_facets", "Filters", tooltip="Show or hide the facet panel", id="library.facets"),
+        Binding("x", "clear_filters", "Clear filters", show=False, id="library.clear_filters"),
+        Binding("s", "cycle_sort", "Sort", tooltip="Cycle the sort order (when not searching)", id="library.sort"),
+        Binding("ctrl+c", "cancel_job", "Cancel", show=False, id="library.cancel"),
+    ]
+
+    app: DiglotApp
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.query_text = ""
+        self.filters: dict[str, str] = {}
+        self.sort = "date"
+        self.generation = 0
+        self._debounce: Timer | None = None
+        self._job: Job | None = None
+        self._shown_query: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text("Diglot", style="bold"), id="topbar")
+        yield Input(placeholder="Search all languages…  (/ to focus, enter to list)", id="search")
+        with Horizontal(id="library-body"):
+            yield FacetList(id="facets")
+            with Vertical(id="list-column"):
+                yield Static("", id="list-header")
+                yield ArticleList(id="articles")
+                yield Static("", id="list-message")
+        yield Static("", id="status")
+        yield JobBar(id="jobbar")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#list-message", Static).display = False
+        self.query_one("#facets", FacetList).display = self.size.width >= 100
+        self.query_one("#articles", ArticleList).focus()
+        if self.app.library is None:
+            self._open_library()
+        else:
+            self.reload()
+
+    # -- opening the library -----------------------------------------------------------------------------------
+    def _open_library(self) -> None:
+        job = self._job = Job("Opening the library")
+        self.query_one(JobBar).start("Opening the library…")
+        self._message("Opening the library…")
+        report = job.progress_to(self)
+        self.background(
+            lambda: core.open_library(paths=self.app.library_paths, progress=report, cancel=job.cancel),
+            self._library_opened, group="library", exclusive=True, failed=self._library_failed,
+        )
+
+    def _library_opened(self, library) -> None:  # noqa: ANN001 - Library
+        self._job_done()
+        self.app.set_library(library)
+        self.reload()
+        if self.app.analyse_on_open:
+            self.analyse_pending()
+
+    def analyse_pending(self) -> None:
+        """Find names in articles not analysed yet (first start, after an import), then index them."""
+        library = self.app.library
+        if library is None or self._job is not None:
+            return
+        job = self._job = Job("names")
+        self.query_one(JobBar).start("Finding names…")
+        report = job.progress_to(self)
+
+        def work() -> int:
+            count = core.analyse_pending(library, progress=report, cancel=job.cancel)
+            if count:
+                core.sync_index(library, progress=report)
+                if self.app.search_session is not None:
+                    self.app.search_session.refresh()
+            return count
+
+        def done(count: int) -> None:
+            self._job_done()
+            if count:
+                self.reload(keep_cursor=True)
+
+        def failed(err: BaseException) -> None:
+            self._job_done()
+            if not isinstance(err, Cancelled):
+                self.app.show_error(err)
+
+        self.background(work, done, group="names", exclusive=True, failed=failed)
+
+    def _library_failed(self, err: BaseException) -> None:
+        self._job_done()
+        # A cancelled or failed index sync still leaves a usable store: open it without the sync.
+        try:
+            from tui.library.library import Library
+
+            library = Library(self.app.library_paths)
+        except DiglotError as second:
+            self.app.show_error(second)
+            self._message(f"The library could not be opened: {second}")
+            return
+        self.app.show_error(err)
+        self.app.set_library(library)
+        self.reload()
+
+    def on_job_progress(self, message: JobProgress) -> None:
+        if self._job is not None and message.job_id == self._job.id:
+            self.query_one(JobBar).show(message.progress)
+
+    def _job_done(self) -> None:
+        self._job = None
+        self.query_one(JobBar).finish()
+
+    def action_cancel_job(self) -> None:
+        if self._job is not None:
+            self._job.cancel.cancel()
+            self.notify("Cancelling…")
+
+    # -- listing and searching ---------------------------------------------------------------------------------
+    def reload(self, *, keep_cursor: bool = False) -> None:
+        """Run the current query / filters / sort now (new generation: older results are dropped)."""
+        if self.app.library is None:
+            return
+        if self._debounce is not None:
+            self._debounce.stop()
+            self._debounce = None
+        self.generation += 1
+        generation = self.generation
+        query, filters, sort = self.query_text.strip(), dict(self.filters), self.sort
+        library = self.app.library
+        session = self.app.search_session
+
+        def first_page() -> core.Page:
+            if query:
+                assert session is not None
+                return session.search(query, offset=0, limit=PAGE_SIZE, filters=filters)
+            return core.browse_page(library, offset=0, limit=PAGE_SIZE, sort=sort, filters=filters, with_facets=True)
+
+        articles = self.query_one("#articles", ArticleList)
+        cursor = articles.cursor if keep_cursor else 0
+
+        def shown(page: core.Page) -> None:
+            if generation == self.generation:
+                self._show_page(generation, query, page)
+                if cursor and cursor < page.total:
+                    articles.cursor = cursor
+
+        def failed(err: BaseException) -> None:
+            if generation == self.generation:
+                self._show_error(query, err)
+
+        self.background(first_page, shown, group="query", exclusive=True, failed=failed)
+
+    def _show_page(self, generation: int, query: str, page: core.Page) -> None:
+        articles = self.query_one("#articles", ArticleList)
+        articles.reset(generation, page.total, page.rows, snippets=bool(query))
+        self._shown_query = query
+        facets = self.query_one("#facets", FacetList)
+        labels = {}
+        if page.facets.get("entity") and self.app.library is not None:
+            ids = [value for value, _ in page.facets["entity"]]
+            labels = core.entity_labels(self.app.library, ids)
+        facets.show(page.facets, self.filters, labels)
+        self._update_header()
+        if page.total == 0:
+            if query:
+                message = Text("No articles match ")
+                message.append(query, style="bold")
+                if page.suggestion:
+                    message.append(" — did you mean ")
+                    message.append(page.suggestion, style="bold underline")
+                    message.append("?")
+                if self.filters:
+                    message.append("  (filters active: x clears them)")
+            elif self.filters:
+                message = Text("No articles with these filters (x clears them).")
+            else:
+                message = Text("The library is empty. Press i to import articles.")
+            self._message(message)
+        else:
+            self._message(None)
+        self._update_status(page, query)
+
+    def _show_error(self, query: str, err: BaseException) -> None:
+        if query:
+            self._message(Text(f"Search failed: {err}"))
+        else:
+            self.app.show_error(err)
+
+    def _update_status(self, page: core.Page, query: str) -> None:
+        parts = []
+        noun = "hit" if query else "article"
+        parts.append(f"{page.total:,} {noun}{'' if page.total == 1 else 's'}")
+        if query:
+            parts.append(f"{page.elapsed_ms:.0f} ms" if page.elapsed_ms else "by relevance")
+            if page.suggestion and page.total:
+                parts.append(f"did you mean {page.suggestion}?")
+        else:
+            parts.append(f"sorted by {SORT_LABELS.get(self.sort, self.sort)}")
+        if self.filters:
+            parts.append("filters: " + ", ".join(f"{k}={v}" for k, v in self.filters.items()))
+        self.query_one("#status", Static).update(Text(" · ".join(parts)))
+
+    def _update_header(self) -> None:
+        articles = self.query_one("#articles", ArticleList)
+        width = articles.scrollable_content_region.width or articles.size.width
+        self.query_one("#list-header", Static).update(header_text(width))
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._update_header)
+
+    def _message(self, message: str | Text | None) -> None:
+        widget = self.query_one("#list-message", Static)
+        if message is None:
+            widget.display = False
+            return
+        widget.update(Text(message) if isinstance(message, str) else message)
+        widget.display = True
+
+    def on_article_list_page_wanted(self, message: ArticleList.PageWanted) -> None:
+        if self.app.library is None:
+            return
+        generation, offset = message.generation, message.offset
+        query, filters, sort = (self._shown_query or "").strip(), dict(self.filters), self.sort
+        library, session = self.app.library, self.app.search_session
+
+        def page() -> core.Page:
+            if query:
+                assert session is not None
+                return session.search(query, offset=offset, limit=PAGE_SIZE, filters=filters)
+            return core.browse_page(library, offset=offset, limit=PAGE_SIZE, sort=sort, filters=filters,
+                                    with_facets=False)
+
+        articles = self.query_one("#articles", ArticleList)
+        self.background(
+            page, lambda p: articles.add_page(generation, offset, p.rows), group="pages",
+            failed=lambda err: articles.page_failed(generation, offset),
+        )
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id != "search":
+            return
+        self.query_text = event.value
+        if self._debounce is not None:
+            self._debounce.stop()
+        # Latest query wins: each keystroke restarts the delay; reload() bumps the generation.
+        self._debounce = self.set_timer(DEBOUNCE_SECONDS, self.reload)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "search":
+            self.query_text = event.value
+            self.reload()
+            self.query_one("#articles", ArticleList).focus()
+
+    def on_article_list_opened(self, message: ArticleList.Opened) -> None:
+        self.app.open_article(message.article_id, query=self._shown_query or "")
+
+    def on_facet_list_toggled(self, message: FacetList.Toggled) -> None:
+        if self.filters.get(message.key) == message.value:
+            del self.filters[message.key]
+        else:
+            self.filters[message.key] = message.value
+        self.reload()
+
+    # -- actions -----------------------------------------------------------------------------------------------
+    def action_focus_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_escape(self) -> None:
+        if self._job is not None:
+            self.action_cancel_job()
+            return
+        search = self.query_one("#search", Input)
+        if search.has_focus:
+            self.query_one("#articles", ArticleList).focus()
+        elif search.value:
+            search.value = ""
+            self.query_text = ""
+            self.reload()
+
+    def action_toggle_facets(self) -> None:
+        facets = self.query_one("#facets", FacetList)
+        facets.display = not facets.display
+        if facets.display:
+            facets.focus()
+        else:
+            self.query_one("#articles", ArticleList).focus()
+        self.call_after_refresh(self._update_header)
+
+    def action_clear_filters(self) -> None:
+        if self.filters:
+            self.filters = {}
+            self.reload()
+
+    def action_cycle_sort(self) -> None:
+        keys = list(core.SORTS)
+        self.sort = keys[(keys.index(self.sort) + 1) % len(keys)]
+        if self.query_text.strip():
+            self.notify(f"Sort: {SORT_LABELS[self.sort]} (search results stay by relevance)")
+        self.reload()
+
+    def refresh_after_import(self) -> None:
+        def done(_: object) -> None:
+            self.reload()
+            if self.app.analyse_on_open:
+                self.analyse_pending()
+
+        if self.app.search_session is not None:
+            self.background(self.app.search_session.refresh, done, group="refresh")
+        else:
+            done(None)
+
+    def on_screen_resume(self) -> None:
+        # Back from the reader: a translation or new names may have changed the ✓ and entity columns.
+        if self.app.library is not None and self.generation:
+            self.reload(keep_cursor=True)

@@ -1,0 +1,314 @@
+"""The reader's text view: original, translation, or both side by side with each sentence pair on the same row.
+
+One widget draws both columns, so the panes scroll together by construction and a sentence and its translation
+always start on the same row (the shorter block is padded). Lines are computed once per change and drawn
+with the Line API, so only visible rows are painted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual.binding import Binding
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from tui.app.core import ENTITY_TYPES
+from tui.app.textutil import offset_map
+
+MODES = ("original", "translation", "side")
+FLAG_MARK = "⚑"
+
+
+@dataclass(slots=True)
+class Sentence:
+    """One source sentence (offsets into the article text) and what is known of its translation."""
+
+    src: tuple[int, int]
+    target: str | None = None
+    flag: str | None = None
+    tgt: tuple[int, int] | None = None  # offsets into ReaderDoc.translation_text
+
+
+@dataclass(slots=True)
+class ReaderDoc:
+    """Everything the view draws; the screen fills it from the store, the translator and the entity room."""
+
+    text: str
+    lang: str
+    paragraphs: list[list[Sentence]]
+    target_lang: str = "en"
+    translation_text: str = ""
+    src_marks: list[tuple[int, int, str]] = field(default_factory=list)  # (start, end, kind)
+    tgt_marks: list[tuple[int, int, str]] = field(default_factory=list)
+
+    @property
+    def sentences(self) -> list[Sentence]:
+        return [s for p in self.paragraphs for s in p]
+
+    def assemble_translation(self) -> None:
+        """translation_text from the sentence targets, joined exactly as ArticleTranslation.text joins them
+        (so entity offsets of the translation layer apply); sets each sentence's `tgt` span."""
+        parts: list[str] = []
+        pos = 0
+        for p_index, paragraph in enumerate(self.paragraphs):
+            if p_index:
+                parts.append("\n\n")
+                pos += 2
+            first = True
+            for sentence in paragraph:
+                if not sentence.target:
+                    sentence.tgt = (pos, pos)
+                    continue
+                if not first:
+                    parts.append(" ")
+                    pos += 1
+                sentence.tgt = (pos, pos + len(sentence.target))
+                parts.append(sentence.target)
+                pos += len(sentence.target)
+                first = False
+        self.translation_text = "".join(parts)
+
+
+def _strip(line: Text, console) -> Strip:  # noqa: ANN001 - rich Console
+    return Strip(list(line.render(console, end="")), line.cell_len)
+
+
+class AlignedView(ScrollView, can_focus=True):
+    """Sentence cursor (up/down, j/k) highlights the pair in both columns."""
+
+    COMPONENT_CLASSES = {
+        "aligned--cursor",
+        "aligned--hit",
+        "aligned--flag",
+        "aligned--pending",
+        "aligned--rule",
+        *(f"aligned--{kind.lower()}" for kind in ENTITY_TYPES),
+    }
+
+    BINDINGS = [
+        Binding("up,k", "cursor(-1)", "Prev sentence", show=False, id="reader.prev"),
+        Binding("down,j", "cursor(1)", "Next sentence", show=False, id="reader.next"),
+        Binding("pageup", "page(-1)", "Page up", show=False, id="reader.page_up"),
+        Binding("pagedown,space", "page(1)", "Page down", show=False, id="reader.page_down"),
+        Binding("home", "edge(0)", "Top", show=False, id="reader.top"),
+        Binding("end", "edge(1)", "Bottom", show=False, id="reader.bottom"),
+    ]
+
+    class CursorMoved(Message):
+        def __init__(self, index: int, total: int) -> None:
+            super().__init__()
+            self.index = index
+            self.total = total
+
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
+        super().__init__(id=id)
+        self.doc: ReaderDoc | None = None
+        self.mode = "original"
+        self.cursor = 0
+        self.show_entities = True
+        self._lines: list[Strip] = []
+        self._sentence_lines: list[tuple[int, int]] = []
+        self._built_width = -1
+
+    # -- state -----------------------------------------------------------------------------------------
+    def set_doc(self, doc: ReaderDoc) -> None:
+        self.doc = doc
+        self.cursor = min(self.cursor, max(0, len(doc.sentences) - 1))
+        self.rebuild()
+
+    def set_mode(self, mode: str) -> None:
+        self.mode = mode
+        self.rebuild(scroll=True)
+
+    def set_show_entities(self, show: bool) -> None:
+        self.show_entities = show
+        self.rebuild()
+
+    def plain_lines(self) -> list[str]:
+        """The text of every line (tests and debugging)."""
+        return [strip.text for strip in self._lines]
+
+    def sentence_count(self) -> int:
+        return len(self.doc.sentences) if self.doc else 0
+
+    def move_cursor(self, index: int) -> None:
+        total = self.sentence_count()
+        if not total:
+            return
+        self.cursor = max(0, min(index, total - 1))
+        self.rebuild(scroll=True)
+        self.post_message(self.CursorMoved(self.cursor, total))
+
+    # -- actions ---------------------------------------------------------------------------------------
+    def action_cursor(self, delta: int) -> None:
+        self.move_cursor(self.cursor + delta)
+
+    def action_page(self, direction: int) -> None:
+        height = max(1, self.scrollable_content_region.height - 1)
+        self.scroll_to(y=self.scroll_offset.y + direction * height, animate=False)
+        # Put the cursor on the first sentence now visible, like a pager would.
+        top = self.scroll_offset.y + direction * height
+        for index, (first, last) in enumerate(self._sentence_lines):
+            if last >= top:
+                self.cursor = index
+                break
+        self.rebuild()
+        self.post_message(self.CursorMoved(self.cursor, self.sentence_count()))
+
+    def action_edge(self, end: int) -> None:
+        self.move_cursor(self.sentence_count() - 1 if end else 0)
+
+    # -- building lines --------------------------------------------------------------------------------
+    def on_resize(self) -> None:
+        if self.scrollable_content_region.width != self._built_width:
+            self.rebuild(scroll=True)
+
+    def _styles(self) -> dict[str, Style]:
+        styles = {kind: self.get_component_rich_style(f"aligned--{kind.lower()}") for kind in ENTITY_TYPES}
+        styles["hit"] = self.get_component_rich_style("aligned--hit")
+        return styles
+
+    def _marked(self, raw: str, marks: list[tuple[int, int, str]]) -> tuple[Text, Callable[[int], int]]:
+        shown, move = offset_map(raw)
+        text = Text(shown)
+        styles = self._styles()
+        # Entities first, hits last so a hit inside a name still shows as a hit.
+        for start, end, kind in sorted(marks, key=lambda m: m[2] == "hit"):
+            if kind == "hit" or self.show_entities:
+                style = styles.get(kind) or styles["OTHER"]
+                text.stylize(style, move(start), move(end))
+        return text, move
+
+    def rebuild(self, *, scroll: bool = False) -> None:
+        width = self.scrollable_content_region.width
+        self._built_width = width
+        self._lines = []
+        self._sentence_lines = []
+        if self.doc is not None and width > 0:
+            if self.mode == "side" and width >= 20:
+                self._build_side(width)
+            elif self.mode == "translation":
+                self._build_flow(width, translation=True)
+            else:
+                self._build_flow(width, translation=False)
+        self.virtual_size = Size(0, len(self._lines))
+        if scroll and self._sentence_lines and self.cursor < len(self._sentence_lines):
+            first, last = self._sentence_lines[self.cursor]
+            self.scroll_to_region(Region(0, first, 1, last - first + 1), animate=False, immediate=True, force=True)
+        self.refresh()
+
+    def _target_piece(self, sentence: Sentence, tgt_text: Text, tmove: Callable[[int], int]) -> Text:
+        if sentence.target is None or sentence.tgt is None:
+            if sentence.flag:
+                return Text(f"{FLAG_MARK} {sentence.flag}", style=self.get_component_rich_style("aligned--flag"))
+            return Text("…", style=self.get_component_rich_style("aligned--pending"))
+        start, end = sentence.tgt
+        piece = tgt_text[tmove(start) : tmove(end)]
+        if sentence.flag:
+            flag = self.get_component_rich_style("aligned--flag")
+            marker = Text(f"{FLAG_MARK} {sentence.flag}: ", style=flag)
+            piece.stylize(flag)
+            piece = marker + piece
+        return piece
+
+    def _build_side(self, width: int) -> None:
+        assert self.doc is not None
+        console = self.app.console
+        doc = self.doc
+        gap = 3
+        left_w = (width - gap) // 2
+        right_w = width - gap - left_w
+        src_text, smove = self._marked(doc.text, doc.src_marks)
+        tgt_text, tmove = self._marked(doc.translation_text, doc.tgt_marks)
+        cursor_style = self.get_component_rich_style("aligned--cursor")
+        rule = Strip([Segment(" │ ", self.get_component_rich_style("aligned--rule"))], gap)
+        blank_rule = Strip([Segment(" " * left_w), *rule, Segment(" " * right_w)], width)
+        index = 0
+        for p_index, paragraph in enumerate(doc.paragraphs):
+            if p_index:
+                self._lines.append(blank_rule)
+            for sentence in paragraph:
+                start, end = sentence.src
+                left = src_text[smove(start) : smove(end)]
+                right = self._target_piece(sentence, tgt_text, tmove)
+                pad_style = Style()
+                if index == self.cursor:
+                    left.stylize_before(cursor_style)
+                    right.stylize_before(cursor_style)
+                    pad_style = cursor_style
+                left_lines = left.wrap(console, left_w)
+                right_lines = right.wrap(console, right_w)
+                height = max(len(left_lines), len(right_lines), 1)
+                first = len(self._lines)
+                for row in range(height):
+                    lstrip = _strip(left_lines[row], console) if row < len(left_lines) else Strip([])
+                    rstrip = _strip(right_lines[row], console) if row < len(right_lines) else Strip([])
+                    self._lines.append(
+                        Strip.join([lstrip.adjust_cell_length(left_w, pad_style), rule,
+                                    rstrip.adjust_cell_length(right_w, pad_style)])
+                    )
+                self._sentence_lines.append((first, len(self._lines) - 1))
+                index += 1
+
+    def _build_flow(self, width: int, *, translation: bool) -> None:
+        """One column of paragraphs; the cursor sentence highlighted inside its paragraph."""
+        assert self.doc is not None
+        console = self.app.console
+        doc = self.doc
+        cursor_style = self.get_component_rich_style("aligned--cursor")
+        if translation:
+            full, move = self._marked(doc.translation_text, doc.tgt_marks)
+        else:
+            full, move = self._marked(doc.text, doc.src_marks)
+        index = 0
+        for p_index, paragraph in enumerate(doc.paragraphs):
+            if p_index:
+                self._lines.append(Strip.blank(width))
+            pieces: list[Text] = []
+            for s_index, sentence in enumerate(paragraph):
+                if translation:
+                    piece = self._target_piece(sentence, full, move)
+                    if s_index < len(paragraph) - 1:
+                        piece = piece + Text(" ")
+                else:
+                    start = sentence.src[0]
+                    # Keep the text between sentences (spaces) by cutting at the next sentence's start.
+                    end = paragraph[s_index + 1].src[0] if s_index < len(paragraph) - 1 else sentence.src[1]
+                    piece = full[move(start) : move(end)]
+                if index + s_index == self.cursor:
+                    piece.stylize_before(cursor_style)
+                pieces.append(piece)
+            first_line = len(self._lines)
+            para_text = Text().join(pieces) if pieces else Text("")
+            wrapped = para_text.wrap(console, width)
+            for line in wrapped:
+                self._lines.append(_strip(line, console).adjust_cell_length(width))
+            # Where each sentence starts: the line count of the wrapped text before it.
+            offset = 0
+            starts: list[int] = []
+            for piece in pieces:
+                if offset == 0:
+                    starts.append(first_line)
+                else:
+                    starts.append(first_line + len(para_text[:offset].wrap(console, width)) - 1)
+                offset += len(piece)
+            last_line = len(self._lines) - 1
+            for k, line_no in enumerate(starts):
+                end_line = starts[k + 1] if k + 1 < len(starts) else last_line
+                self._sentence_lines.append((line_no, max(line_no, end_line)))
+            index += len(paragraph)
+
+    # -- drawing ---------------------------------------------------------------------------------------
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        line_no = self.scroll_offset.y + y
+        if 0 <= line_no < len(self._lines):
+            return self._lines[line_no].adjust_cell_length(width).apply_style(self.rich_style)
+        return Strip.blank(width, self.rich_style)

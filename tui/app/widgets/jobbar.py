@@ -1,0 +1,75 @@
+"""A one-line progress bar for the current long job, with the key that cancels it."""
+
+from __future__ import annotations
+
+import time
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.widgets import Label, ProgressBar
+
+from tui.app.core import describe_progress
+from tui.progress import CancelToken, Progress, ProgressCallback
+
+
+class JobProgress(Message):
+    """Progress of job `job_id`, posted from its worker thread."""
+
+    def __init__(self, job_id: int, progress: Progress) -> None:
+        super().__init__()
+        self.job_id = job_id
+        self.progress = progress
+
+
+class Job:
+    """A cancellable background job: its token, and a progress callback that posts (throttled) messages."""
+
+    _next_id = 0
+
+    def __init__(self, name: str) -> None:
+        Job._next_id += 1
+        self.id = Job._next_id
+        self.name = name
+        self.cancel = CancelToken()
+        self._last = 0.0
+
+    def progress_to(self, target) -> ProgressCallback:  # noqa: ANN001 - a MessagePump
+        def report(progress: Progress) -> None:
+            now = time.monotonic()
+            final = progress.total and progress.done >= progress.total
+            if final or now - self._last >= 0.05:
+                self._last = now
+                target.post_message(JobProgress(self.id, progress))
+
+        return report
+
+
+class JobBar(Horizontal):
+    """Hidden while idle."""
+
+    def compose(self) -> ComposeResult:
+        yield Label("", id="job-label")
+        yield ProgressBar(total=None, show_eta=False, id="job-progress")
+        yield Label("esc cancel", id="job-hint")
+
+    def on_mount(self) -> None:
+        self.display = False
+
+    def start(self, label: str, *, cancellable: bool = True) -> None:
+        self.display = True
+        self.query_one("#job-label", Label).update(Text(label))
+        self.query_one("#job-hint", Label).display = cancellable
+        self.query_one("#job-progress", ProgressBar).update(total=None, progress=0)
+
+    def show(self, progress: Progress) -> None:
+        self.query_one("#job-label", Label).update(Text(describe_progress(progress)))
+        bar = self.query_one("#job-progress", ProgressBar)
+        if progress.total:
+            bar.update(total=progress.total, progress=progress.done)
+        else:
+            bar.update(total=None)
+
+    def finish(self) -> None:
+        self.display = False

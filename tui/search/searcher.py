@@ -1,0 +1,581 @@
+"""Searching the index: query parsing and validation, ranked hits, facets over all hits, snippets, did-you-mean."""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from whoosh import collectors
+from whoosh import index as whoosh_index
+from whoosh import query as wq
+from whoosh.fields import Schema
+from whoosh.qparser import FuzzyTermPlugin, MultifieldParser, OperatorsPlugin
+from whoosh.qparser import plugins as qplugins
+from whoosh.searching import Searcher as WhooshSearcher
+
+from tui.errors import DiglotError, UsageError
+from tui.library.store import Store
+from tui.search.analyzers import field_lang, fold, stop_words
+from tui.search.highlight import edit_distance, make_snippet, query_test, terms_test, token_spans
+from tui.search.indexer import INDEX_NAME, read_vocab, store_path_of, vocab_path
+from tui.search.schema import BODY_FIELDS, FACETS, FIELD_LANGS, TITLE_FIELDS, USER_FIELDS, build_schema
+
+MAX_QUERY_CHARS = 500
+MAX_CLAUSES = 64
+# Fuzzy terms (`word~`) need this many leading characters in common: it bounds the term-list scan.
+FUZZY_PREFIX = 1
+FUZZY_MAXDIST = 2
+# Prefix and wildcard terms need this many literal characters before the first `*` or `?`.
+MIN_WILDCARD_PREFIX = 2
+FEW_HITS = 3  # below this many hits, look for a spelling suggestion
+MAX_FUZZY_WORDS = 40  # closest words a fuzzy term expands to, per language
+FACET_LIMIT = 20
+
+DEFAULT_FIELDS: tuple[str, ...] = (*TITLE_FIELDS, *BODY_FIELDS, "entity_names")
+QUERYABLE = frozenset((*USER_FIELDS, *DEFAULT_FIELDS, "id", "translated_to"))
+_FIELD_LIKE = re.compile(r'(?:(?<=^)|(?<=[\s(]))([A-Za-z_][A-Za-z0-9_]*):(?=[\w"\[(])')
+_QUOTED = re.compile(r'"[^"]*"')
+_WORD = re.compile(r"\w+(?:['’]\w+)*")
+
+
+@dataclass(slots=True)
+class Hit:
+    """One ranked article, with a plain-text snippet and the offsets of the matches inside it."""
+
+    article_id: str
+    title: str
+    lang: str
+    date: str | None
+    source: str
+    score: float
+    snippet: str
+    highlights: list[tuple[int, int]] = field(default_factory=list)
+    translated: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.article_id, "title": self.title, "lang": self.lang, "date": self.date,
+            "source": self.source, "score": round(self.score, 4), "snippet": self.snippet,
+            "highlights": [list(span) for span in self.highlights], "translated": self.translated,
+        }
+
+
+@dataclass(slots=True)
+class SearchResults:
+    """A page of hits; `total` and `facets` cover every hit, not just the page."""
+
+    query: str
+    total: int
+    hits: list[Hit]
+    facets: dict[str, list[tuple[str, int]]]
+    suggestion: str | None = None
+    elapsed_ms: float = 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "query": self.query, "total": self.total, "hits": [h.as_dict() for h in self.hits],
+            "facets": {k: [[name, count] for name, count in v] for k, v in self.facets.items()},
+            "suggestion": self.suggestion,
+        }
+
+
+# -- parsing --------------------------------------------------------------------------------------------------
+class SpellFuzzyTerm(wq.FuzzyTerm):
+    """A fuzzy term holding the word as typed (lowercase, not stemmed).
+
+    On a stemmed body/title field the Searcher expands it before searching: near words are taken from the
+    language's word list and analysed like the index (Whoosh's FuzzyTerm would compare the typed word with
+    stems and miss "gouvernment" -> "gouvernement"). Elsewhere it acts as a plain FuzzyTerm.
+    """
+
+    def _btexts(self, ixreader: Any) -> list[bytes]:
+        if self.fieldname not in ixreader.schema:
+            return []
+        fieldobj = ixreader.schema[self.fieldname]
+        texts = list(fieldobj.process_text(self.text, mode="query", tokenize=False, removestops=False))
+        if not texts:
+            return []
+        words = ixreader.terms_within(self.fieldname, texts[0], self.maxdist, prefix=self.prefixlength)
+        return sorted({fieldobj.to_bytes(word) for word in words})
+
+
+class Vocabulary:
+    """The surface words of one language (sorted), for fuzzy expansion and did-you-mean."""
+
+    def __init__(self, words: set[str]) -> None:
+        self.words = sorted(words)
+        self.known = frozenset(self.words)
+
+    def near(self, text: str, maxdist: int, prefix: int, limit: int = MAX_FUZZY_WORDS) -> list[tuple[int, str]]:
+        """(distance, word) of words within `maxdist` edits sharing the first `prefix` characters."""
+        from bisect import bisect_left
+
+        head = text[:prefix]
+        words = self.words
+        i = bisect_left(words, head)
+        out: list[tuple[int, str]] = []
+        size = len(text)
+        while i < len(words):
+            word = words[i]
+            if not word.startswith(head):
+                break
+            i += 1
+            if abs(len(word) - size) > maxdist:
+                continue
+            distance = edit_distance(text, word, maxdist)
+            if distance <= maxdist:
+                out.append((distance, word))
+        out.sort()
+        return out[:limit]
+
+
+class _FuzzyPlugin(FuzzyTermPlugin):
+    """`word~` / `word~2` / `word~2/3`, with a default common prefix and a maximum distance of 2."""
+
+    class FuzzyTermNode(FuzzyTermPlugin.FuzzyTermNode):
+        def query(self, parser: Any) -> wq.Query:
+            fieldname = self.fieldname or parser.fieldname
+            text = self.text.lower().replace("’", "'")
+            return SpellFuzzyTerm(
+                fieldname, text, boost=self.boost, maxdist=self.maxdist, prefixlength=self.prefixlength
+            )
+
+    def create(self, parser: Any, match: re.Match[str]) -> Any:
+        maxdist = min(int(match.group("maxdist") or 1), FUZZY_MAXDIST)
+        prefix = int(match.group("prefix")) if match.group("prefix") else FUZZY_PREFIX
+        return self.FuzzinessNode(maxdist, prefix, match.group(0))
+
+
+def make_parser(schema: Schema) -> MultifieldParser:
+    parser = MultifieldParser(list(DEFAULT_FIELDS), schema)
+    # Single quotes are apostrophes in French and Italian ("l'accord"), never query syntax; `*:*` is off.
+    parser.remove_plugin_class(qplugins.SingleQuotePlugin)
+    parser.remove_plugin_class(qplugins.EveryPlugin)
+    parser.add_plugin(_FuzzyPlugin())
+    parser.replace_plugin(OperatorsPlugin(AndMaybe=None, Require=None))
+    return parser
+
+
+@cache
+def _default_parser() -> MultifieldParser:
+    return make_parser(build_schema())
+
+
+def _check_text(text: str) -> str:
+    text = text.strip()
+    if not text:
+        raise UsageError("Empty query: type some words to search for.")
+    if len(text) > MAX_QUERY_CHARS:
+        raise UsageError(f"The query is too long ({len(text)} characters; at most {MAX_QUERY_CHARS}).")
+    unquoted = _QUOTED.sub(" ", text)
+    for match in _FIELD_LIKE.finditer(unquoted):
+        name = match.group(1)
+        if name not in QUERYABLE:
+            raise UsageError(f"Unknown field {name!r} in the query; use one of: {', '.join(USER_FIELDS)}.")
+    return text
+
+
+def _leaves(q: wq.Query) -> list[wq.Query]:
+    out: list[wq.Query] = []
+    stack = [q]
+    while stack:
+        node = stack.pop()
+        if node.is_leaf():
+            out.append(node)
+        else:
+            stack.extend(node.children())
+    return out
+
+
+def _errors(q: wq.Query) -> str | None:
+    stack = [q]
+    while stack:
+        node = stack.pop()
+        message = getattr(node, "error", None)
+        if message:
+            return str(message)
+        if not node.is_leaf():
+            stack.extend(node.children())
+    return None
+
+
+def _entity_rewrite(node: wq.Query) -> wq.Query:
+    """`entity:X` matches an entity id (X) or a name/alias of the entities an article names."""
+    if isinstance(node, wq.Term) and node.fieldname == "entity":
+        words = [t.text for t in build_names_tokens(str(node.text))]
+        names: wq.Query = wq.Phrase("entity_names", words) if len(words) > 1 else (
+            wq.Term("entity_names", words[0]) if words else wq.NullQuery
+        )
+        return wq.Or([wq.Term("entity", node.text, boost=node.boost), names])
+    if isinstance(node, wq.Phrase) and node.fieldname == "entity":
+        text = " ".join(node.words)
+        return wq.Or([wq.Term("entity", text.lower()), wq.Phrase("entity_names", [fold(w) for w in node.words])])
+    return node
+
+
+def build_names_tokens(text: str) -> list[Any]:
+    schema = _default_parser().schema
+    return [t.copy() for t in schema["entity_names"].analyzer(text, mode="query")]
+
+
+def parse_user_query(text: str, parser: MultifieldParser | None = None) -> wq.Query:
+    """The query a user typed, validated; malformed input raises UsageError with a one-line reason."""
+    text = _check_text(text)
+    parser = parser or _default_parser()
+    try:
+        q = parser.parse(text, normalize=False)
+    except Exception as err:  # noqa: BLE001 - Whoosh raises assorted errors on odd syntax
+        raise UsageError(f"Could not understand the query ({err}).") from None
+    message = _errors(q)
+    if message:
+        raise UsageError(f"Bad query: {message}.")
+    q = q.normalize()
+    q = _map_tree(q, _entity_rewrite)
+    leaves = _leaves(q)
+    if q is wq.NullQuery or not leaves:
+        raise UsageError("Nothing to search for: the query has only stop words or punctuation.")
+    if len(leaves) > MAX_CLAUSES * len(DEFAULT_FIELDS):
+        raise UsageError(f"The query has too many words (at most about {MAX_CLAUSES}).")
+    for leaf in leaves:
+        if isinstance(leaf, (wq.Prefix, wq.Wildcard)):
+            literal = re.split(r"[*?]", str(leaf.text), maxsplit=1)[0]
+            if len(literal) < MIN_WILDCARD_PREFIX:
+                raise UsageError(
+                    f"A wildcard needs at least {MIN_WILDCARD_PREFIX} letters before '*' or '?' (e.g. secur*)."
+                )
+    return q
+
+
+def _map_tree(q: wq.Query, fn: Any) -> wq.Query:
+    if q.is_leaf():
+        return fn(q)
+    return fn(q.apply(lambda child: _map_tree(child, fn)))
+
+
+# -- searching ------------------------------------------------------------------------------------------------
+class _AllDocsCollector(collectors.TopCollector):
+    """Top N by score, plus the set of every matching document (for exact totals and facets)."""
+
+    def prepare(self, top_searcher: Any, q: Any, context: Any) -> None:
+        super().prepare(top_searcher, q, context)
+        self.docset = set()
+
+    def _collect(self, global_docnum: int, score: float) -> float:
+        self.docset.add(global_docnum)
+        return super()._collect(global_docnum, score)
+
+    def all_ids(self) -> set[int]:
+        return self.docset
+
+    def count(self) -> int:
+        return len(self.docset)
+
+
+class Searcher:
+    """An open index for repeated searches (the UI keeps one); call `refresh()` after indexing."""
+
+    def __init__(self, index_dir: Path | str, store: Store | None = None) -> None:
+        self.index_dir = Path(index_dir)
+        try:
+            self._ix = whoosh_index.open_dir(str(self.index_dir), indexname=INDEX_NAME)
+            self._searcher: WhooshSearcher = self._ix.searcher()
+        except Exception as err:  # noqa: BLE001
+            raise DiglotError(
+                f"No usable search index in {self.index_dir} ({type(err).__name__}); run `diglot reindex`."
+            ) from None
+        self._parser = make_parser(self._ix.schema)
+        self._store = store
+        self._own_store = False
+        self._facets: dict[str, Any] | None = None
+        self._vocab: dict[str, tuple[int, Vocabulary]] = {}
+        self._lock = threading.RLock()
+
+    # -- lifecycle --
+    def refresh(self) -> None:
+        """See commits made since opening (Whoosh searchers are snapshots)."""
+        with self._lock:
+            fresh = self._searcher.refresh()
+            if fresh is not self._searcher:
+                self._searcher = fresh
+                self._facets = None
+
+    def close(self) -> None:
+        with self._lock:
+            self._searcher.close()
+            self._ix.close()
+            if self._own_store and self._store is not None:
+                self._store.close()
+
+    def __enter__(self) -> Searcher:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def store(self) -> Store | None:
+        if self._store is None:
+            path = store_path_of(self.index_dir)
+            if path is not None and path.exists():
+                try:
+                    self._store = Store(path)
+                    self._own_store = True
+                except DiglotError:
+                    return None
+        return self._store
+
+    # -- search --
+    def parse(self, text: str) -> wq.Query:
+        return parse_user_query(text, self._parser)
+
+    def search(
+        self, query: str, *, lang: str | None = None, limit: int = 20, offset: int = 0,
+        filters: dict[str, str] | None = None,
+    ) -> SearchResults:
+        started = time.perf_counter()
+        if limit < 0 or offset < 0:
+            raise UsageError("--limit and --offset must not be negative.")
+        q = self.parse(query)
+        user_q = q
+        extra = dict(filters or {})
+        if lang:
+            extra["lang"] = lang
+        if extra:
+            parts = [q]
+            for name, value in extra.items():
+                if name not in USER_FIELDS:
+                    raise UsageError(f"Unknown filter {name!r}; use one of: {', '.join(USER_FIELDS)}.")
+                value = str(value).strip()
+                value_q = f'{name}:"{value}"' if (" " in value and name != "date") else f"{name}:{value}"
+                fq = self.parse(value_q)
+                # A filter only restricts: it adds nothing to the score.
+                parts.append(wq.ConstantScoreQuery(fq, 0.0) if name != "date" else fq)
+            q = wq.And(parts)
+        with self._lock:
+            try:
+                return self._run(query, q, user_q, limit, offset, started)
+            except (UsageError, DiglotError):
+                raise
+            except Exception as err:  # noqa: BLE001 - a damaged index must not show a traceback
+                raise DiglotError(
+                    f"The search failed ({type(err).__name__}: {err}); the index may be damaged: run `diglot reindex`."
+                ) from None
+
+    def _run(
+        self, text: str, q: wq.Query, user_q: wq.Query, limit: int, offset: int, started: float
+    ) -> SearchResults:
+        searcher = self._searcher
+        q = self._expand_fuzzy(q)
+        top = _AllDocsCollector(limit=max(1, offset + limit), usequality=False)
+        terms = collectors.TermsCollector(top)
+        searcher.search_with_collector(q, terms)
+        results = terms.results()
+        docset = top.docset
+        total = len(docset)
+        page = list(results)[offset : offset + limit] if limit else []
+        hits = [self._hit(hit, user_q) for hit in page]
+        facets = self._count_facets(docset)
+        suggestion = self._suggest(text) if total < FEW_HITS else None
+        elapsed = (time.perf_counter() - started) * 1000
+        return SearchResults(text, total, hits, facets, suggestion, elapsed)
+
+    # -- hits and snippets --
+    def _hit(self, hit: Any, q: wq.Query) -> Hit:
+        stored = hit.fields()
+        lang = stored.get("lang", "")
+        article_id = stored["id"]
+        code = field_lang(lang)
+        matched: dict[str, set[str]] = {}
+        try:
+            for fieldname, token in hit.matched_terms():
+                if isinstance(token, bytes):
+                    token = token.decode("utf-8", "replace")
+                matched.setdefault(fieldname, set()).add(token)
+        except Exception:  # noqa: BLE001 - no term data: fall back to the query's own terms
+            matched = {}
+        snippet, spans, translated = "", [], False
+        original_terms = matched.get(f"body_{code}")
+        targets = [t for t in (stored.get("translated_to") or "").split(",") if t]
+        store = self.store
+        article = None
+        if store is not None:
+            try:
+                article = store.get(article_id)
+            except DiglotError:
+                article = None
+        if article is not None:
+            test = terms_test(original_terms) if original_terms else query_test(q, {f"body_{code}"})
+            spans = token_spans(article.text, lang, test) if test else []
+            if spans:
+                snippet, spans = make_snippet(article.text, spans)
+            else:
+                for target in targets:
+                    tcode = field_lang(target)
+                    tterms = matched.get(f"body_{tcode}")
+                    if not tterms or tcode == code:
+                        continue
+                    text = store.translation_texts(article_id).get(target, "")
+                    tspans = token_spans(text, target, terms_test(tterms))
+                    if tspans:
+                        snippet, spans = make_snippet(text, tspans)
+                        translated = True
+                        break
+                if not snippet:
+                    snippet, spans = make_snippet(article.text, [])
+        else:
+            snippet, spans = make_snippet(stored.get("lead") or "", [])
+        return Hit(
+            article_id=article_id, title=stored.get("title", ""), lang=lang, date=stored.get("date_text"),
+            source=stored.get("source_name", ""), score=float(hit.score or 0.0), snippet=snippet,
+            highlights=spans, translated=translated,
+        )
+
+    # -- facets --
+    def _facet_table(self) -> dict[str, Any]:
+        """Per document: lang, source, year and entity ids, read once per searcher from the postings."""
+        if self._facets is not None:
+            return self._facets
+        reader = self._searcher.reader()
+        table: dict[str, Any] = {}
+        for name, fieldname in (("lang", "lang"), ("source", "source_name"), ("year", "year")):
+            values: dict[int, str] = {}
+            if fieldname in reader.schema:
+                for btext in reader.lexicon(fieldname):
+                    value = btext.decode("utf-8")
+                    for docnum in reader.postings(fieldname, btext).all_ids():
+                        values[docnum] = value
+            table[name] = values
+        entities: dict[int, list[str]] = {}
+        for btext in reader.lexicon("entity"):
+            value = btext.decode("utf-8")
+            for docnum in reader.postings("entity", btext).all_ids():
+                entities.setdefault(docnum, []).append(value)
+        table["entity"] = entities
+        self._facets = table
+        return table
+
+    def _count_facets(self, docset: set[int]) -> dict[str, list[tuple[str, int]]]:
+        table = self._facet_table()
+        out: dict[str, list[tuple[str, int]]] = {}
+        for name in FACETS:
+            values = table[name]
+            counts: Counter[str] = Counter()
+            if name == "entity":
+                for docnum in docset:
+                    ids = values.get(docnum)
+                    if ids:
+                        counts.update(ids)
+            else:
+                get = values.get
+                counts.update(v for v in map(get, docset) if v is not None)
+            ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+            out[name] = ranked[:FACET_LIMIT]
+        return out
+
+    # -- did you mean --
+    def _suggest(self, text: str) -> str | None:
+        """Replace unknown words by the closest frequent word of the index (any language)."""
+        reader = self._searcher.reader()
+        schema = reader.schema
+        changed = False
+        pieces: list[str] = []
+        last = 0
+        unquoted_ops = {"AND", "OR", "NOT", "TO"}
+        for match in _WORD.finditer(text):
+            word = match.group(0)
+            before = text[max(0, match.start() - 1) : match.start()]
+            after = text[match.end() : match.end() + 1]
+            if word in unquoted_ops or after == ":" or before in (":", "*", "?") or after in ("*", "?", "~"):
+                continue
+            best = self._correct_word(reader, schema, word)
+            if best and best != word.lower():
+                pieces.append(text[last : match.start()])
+                pieces.append(best)
+                last = match.end()
+                changed = True
+        if not changed:
+            return None
+        pieces.append(text[last:])
+        return "".join(pieces)
+
+    def _correct_word(self, reader: Any, schema: Schema, word: str) -> str | None:
+        lowered = word.lower().replace("’", "'")
+        head, sep, rest = lowered.partition("'")
+        core = rest if sep and rest else lowered
+        if len(core) < 4 or core.isdigit():
+            return None
+        vocabs = {code: self.vocabulary(code) for code in FIELD_LANGS}
+        if any(core in v.known for v in vocabs.values()) or any(core in stop_words(c) for c in FIELD_LANGS):
+            return None
+        best: tuple[int, int, str] | None = None
+        for code, vocab in vocabs.items():
+            fieldname = f"body_{code}"
+            analyzer = schema[fieldname].analyzer
+            for distance, candidate in vocab.near(core, 2, 1, limit=20):
+                # Inflections ("exercice"/"exercices") and accents ("securite") already match: no advice.
+                if candidate.startswith(core) or core.startswith(candidate) or fold(candidate) == fold(core):
+                    continue
+                tokens = [t.text for t in analyzer(candidate, mode="query")]
+                freq = sum(reader.doc_frequency(fieldname, t) for t in tokens)
+                key = (distance, -freq, candidate)
+                if freq and (best is None or key < best):
+                    best = key
+        if best is None:
+            return None
+        fixed = best[2].capitalize() if core[:1] != word.replace("’", "'").partition("'")[2][:1] and word[:1].isupper() else best[2]
+        return (head + "'" + fixed) if sep and rest else fixed
+
+    # -- word lists --
+    def vocabulary(self, code: str) -> Vocabulary:
+        path = vocab_path(self.index_dir, code)
+        try:
+            stamp = path.stat().st_mtime_ns
+        except OSError:
+            stamp = 0
+        cached = self._vocab.get(code)
+        if cached is None or cached[0] != stamp:
+            cached = (stamp, Vocabulary(read_vocab(self.index_dir, code)))
+            self._vocab[code] = cached
+        return cached[1]
+
+    def _expand_fuzzy(self, q: wq.Query) -> wq.Query:
+        """Fuzzy terms on stemmed fields become the index terms of the near words of that language."""
+        reader = self._searcher.reader()
+        schema = reader.schema
+
+        def expand(node: wq.Query) -> wq.Query:
+            if not isinstance(node, SpellFuzzyTerm):
+                return node
+            name = node.fieldname
+            if not (name.startswith("body_") or name.startswith("title_")):
+                return node
+            vocab = self.vocabulary(name.split("_", 1)[1])
+            analyzer = schema[name].analyzer
+            terms: list[wq.Query] = []
+            seen: set[str] = set()
+            for _distance, word in vocab.near(node.text, node.maxdist, node.prefixlength):
+                for token in analyzer(word, mode="query"):
+                    text = token.text
+                    if text not in seen and (name, text.encode("utf-8")) in reader:
+                        seen.add(text)
+                        terms.append(wq.Term(name, text, boost=node.boost))
+            return wq.Or(terms) if terms else wq.NullQuery
+
+        return _map_tree(q, expand).normalize()
+
+
+def search(index_dir: Path | str, query: str, **kw: Any) -> SearchResults:
+    """One-shot search for the CLI: open, search, close."""
+    store = kw.pop("store", None)
+    with Searcher(index_dir, store=store) as searcher:
+        return searcher.search(query, **kw)
+
+
+
+
