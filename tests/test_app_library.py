@@ -211,3 +211,51 @@ async def test_no_color_is_respected(diglot_home: Path, monkeypatch) -> None:  #
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert len(list_titles(pilot)) == 2
+
+
+async def test_first_paint_does_not_wait_for_the_library(diglot_home: Path, monkeypatch) -> None:  # noqa: ANN001
+    import threading
+
+    from tui.app import core
+
+    real = core.open_library
+    release = threading.Event()
+
+    def slow_open(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        release.wait(10)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(core, "open_library", slow_open)
+    app = DiglotApp(analyse_on_open=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        text = screen_text(pilot)
+        assert "Opening the library" in text  # painted, with a progress line, while the worker waits
+        release.set()
+        await settle(pilot)
+        assert len(list_titles(pilot)) == 2
+        assert "Opening the library" not in screen_text(pilot)
+
+
+async def test_command_palette_runs_a_screen_action(diglot_home: Path) -> None:
+    from textual.command import CommandPalette
+
+    app = DiglotApp(analyse_on_open=False)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert screen.query_one("#facets").display
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press(*"Filters")
+        for _ in range(50):
+            await pilot.pause(0.02)
+            if "Show or hide the facet panel" in screen_text(pilot):
+                break
+        assert "Show or hide the facet panel" in screen_text(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is screen
+        assert not screen.query_one("#facets").display

@@ -7,7 +7,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest_translate import TinyPackages
 from test_app_support import reader_lines, screen_text, settle
 
@@ -185,3 +184,85 @@ async def test_escape_cancels_a_running_translation_then_goes_back(
         await pilot.press("escape")
         await settle(pilot)
         assert not isinstance(app.screen, ReaderScreen)
+
+
+async def test_sentences_appear_as_they_arrive(
+    diglot_home: Path, sealed_home: Path, tiny_packages: TinyPackages, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    article_id = _french_id()
+    _install(tiny_packages.marker_fr_en)
+    real = core.translate_article
+    release = threading.Event()
+
+    def held(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        forward = kwargs["on_sentence"]
+        calls = [0]
+
+        def on_sentence(paragraph, index, pair):  # noqa: ANN001, ANN202
+            forward(paragraph, index, pair)
+            calls[0] += 1
+            if calls[0] == 2:  # hold the rest until the test has looked at the half-translated view
+                release.wait(10)
+
+        kwargs["on_sentence"] = on_sentence
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(core, "translate_article", held)
+    app = DiglotApp(analyse_on_open=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await _open(pilot, article_id)
+        await pilot.press("s")
+        view = screen.query_one(AlignedView)
+        for _ in range(300):
+            await pilot.pause(0.02)
+            if sum("[EN]" in line for line in view.plain_lines()) >= 2:
+                break
+        lines = view.plain_lines()
+        assert sum("[EN]" in line for line in lines) == 2
+        assert any(line.rstrip().endswith("│ …") for line in lines)  # the others are still to come
+        assert "Translating fr → en" in screen_text(pilot)  # the progress bar
+        assert screen._job is not None  # noqa: SLF001
+        release.set()
+        await settle(pilot)
+        assert screen._job is None  # noqa: SLF001
+        assert not any(line.rstrip().endswith("│ …") for line in view.plain_lines())
+
+
+async def test_pivot_route_is_shown(diglot_home: Path, sealed_home: Path, tiny_packages: TinyPackages) -> None:
+    article_id = _french_id()
+    _install(tiny_packages.marker_fr_en)
+    _install(tiny_packages.marker_en_it)
+    config = current_paths().config_file
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text('[reader]\ntarget = "it"\n', encoding="utf-8")
+    app = DiglotApp(analyse_on_open=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await _open(pilot, article_id)
+        await pilot.press("t")
+        await settle(pilot)
+        assert screen.route == ["fr", "en", "it"]
+        assert "fr → en → it" in screen_text(pilot)
+        assert reader_lines(pilot)[0].startswith("[IT] [EN] Le Japon")
+
+
+async def test_flagged_sentences_are_marked(diglot_home: Path) -> None:
+    from tui.app.widgets.aligned import ReaderDoc, Sentence
+
+    app = DiglotApp(analyse_on_open=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        text = "Une phrase. Deux phrases."
+        doc = ReaderDoc(text, "fr", [[Sentence((0, 11), "One sentence.", None),
+                                      Sentence((12, 25), "salad salad salad", "repetition")]])
+        doc.assemble_translation()
+        view = app.screen.query_one("#articles").parent  # any container: mount a view of our own
+        aligned = AlignedView()
+        await view.mount(aligned)
+        aligned.mode = "side"
+        aligned.set_doc(doc)
+        await pilot.pause()
+        lines = aligned.plain_lines()
+        assert any("⚑ repetition: salad salad salad" in line for line in lines)
+        flag = aligned.get_component_rich_style("aligned--flag", partial=True)
+        assert any(seg.text.startswith("⚑") and seg.style and seg.style.color == flag.color
+                   for strip in aligned._lines for seg in strip)  # noqa: SLF001

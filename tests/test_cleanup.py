@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from tui.library.cleanup import clean, drop_repeat, ends_sentence, normalise
 from tui.library.importers.text import split_header
 from tui.resources import seeds_dir
@@ -21,7 +24,7 @@ FRENCH_CLEANED = [
     "conjoints, Paris espérant faire pression pour obtenir des accords d'accès réciproques.",
     "S'exprimant à la veille d'un sommet du Groupe des Sept dans la ville japonaise d'Hiroshima, le Premier "
     "ministre Fumio Kishida a déclaré qu'il s'agissait d'une occasion de développer un \"partenariat "
-    "exceptionnel\".",
+    'exceptionnel".',
     "Au début du mois, les ministres des deux alliés avaient donné pour instruction à leurs ministères "
     "respectifs d'accélérer les progrès sur les points suivants des discussions ... pour un cadre permanent qui "
     "améliorerait les procédures administratives, juridiques et politiques pour mener des exercices militaires "
@@ -34,7 +37,7 @@ FRENCH_CLEANED = [
     "Le ministre français de la défense, Sébastien Lecornu, a déclaré le mois dernier que Paris espérait "
     "conclure des RAA avec le Japon, ce qui permettrait aux deux parties de renforcer leur opérabilité et leurs "
     "échanges militaires.",
-    "\"Je souhaite également que nous puissions poursuivre la feuille de route bilatérale définie ensemble, qui "
+    '"Je souhaite également que nous puissions poursuivre la feuille de route bilatérale définie ensemble, qui '
     "a été finalisée, ce qui nous permettra de rendre notre coopération bilatérale encore plus forte pour les "
     "années à venir\", a déclaré le président Emmanuel Macron avant de s'entretenir avec M. Kishida.",
     "Tokyo a cherché à renforcer les liens en matière de défense en raison des inquiétudes suscitées par la "
@@ -54,7 +57,7 @@ FRENCH_CLEANED = [
     "pourrait en signer un avec les Philippines. Ces accords devraient permettre un déploiement plus rapide des "
     "forces armées lors d'exercices militaires conjoints et en cas de catastrophes naturelles.",
     "Un représentant du ministère japonais des affaires étrangères a refusé de qualifier le cadre que les "
-    "gouvernements français et japonais sont en train de mettre en place de \"cadre de coopération\".",
+    'gouvernements français et japonais sont en train de mettre en place de "cadre de coopération".',
     "que les gouvernements français et japonais travaillent à l'élaboration d'un RAA, mais il a indiqué qu'ils "
     "accéléraient les pourparlers en vue de rationaliser les processus administratifs liés au déploiement des "
     "forces.",
@@ -237,3 +240,20 @@ def test_cleanup_is_idempotent_on_seeds() -> None:
 
 def test_seeds_exist() -> None:
     assert Path(seeds_dir(), FRENCH_SEED).is_file() and Path(seeds_dir(), ITALIAN_SEED).is_file()
+
+
+_PIECES = st.sampled_from(
+    list("abc ABC.,!?\n\n\n\t\u00a0\x00\x1b-…»«\"'") + ["pacifisme traditionnel.", "Le ", "que ", "- ", "日本"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECES, max_size=60).map("".join))
+def test_cleanup_properties(raw: str) -> None:
+    """Paragraphs are never empty, never padded, single-line, free of control characters; cleaning the
+    cleaned text again changes nothing."""
+    out = clean(raw, "fr")
+    for paragraph in out:
+        assert paragraph and paragraph == paragraph.strip() and "\n" not in paragraph and "  " not in paragraph
+        assert not any(ord(ch) < 32 or 0x7F <= ord(ch) <= 0x9F for ch in paragraph)
+    assert clean("\n\n".join(out), "fr") == out

@@ -8,6 +8,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tui.errors import Cancelled, DiglotError
 from tui.library.importers.decode import MAX_BYTES
@@ -116,8 +118,9 @@ def test_unicode_with_bom(store: Store, tmp_path: Path, name: str, encoded: byte
 
 def test_utf16_without_bom(store: Store, tmp_path: Path) -> None:
     path = tmp_path / "nobom.txt"
-    path.write_bytes(("The city council approved the budget on Tuesday evening after a long debate. " * 3)
-                     .encode("utf-16-le"))
+    path.write_bytes(
+        ("The city council approved the budget on Tuesday evening after a long debate. " * 3).encode("utf-16-le")
+    )
     report = import_paths(store, [path])
     assert not report.refused
     assert store.get("nobom").paragraphs[0].startswith("The city council approved")
@@ -159,8 +162,10 @@ def test_folder_with_symlink_loops(store: Store, tmp_path: Path) -> None:
     (root / "ok.txt").write_text(GOOD)
     report = import_paths(store, [root])
     assert report.imported == ["ok"]
-    assert sorted(report.refused) == [(str(root / "a.txt"), "symbolic link loop"),
-                                      (str(root / "b.txt"), "symbolic link loop")]
+    assert sorted(report.refused) == [
+        (str(root / "a.txt"), "symbolic link loop"),
+        (str(root / "b.txt"), "symbolic link loop"),
+    ]
 
 
 def test_broken_link(store: Store, tmp_path: Path) -> None:
@@ -216,7 +221,7 @@ def test_deeply_nested_json(store: Store, tmp_path: Path) -> None:
 
 def test_jsonl_all_records_bad(store: Store, tmp_path: Path) -> None:
     path = tmp_path / "junk.jsonl"
-    path.write_text("not json\n{\"title\": \"no text\"}\n", encoding="utf-8")
+    path.write_text('not json\n{"title": "no text"}\n', encoding="utf-8")
     report = import_paths(store, [path])
     assert report.accepted == 0
     assert report.refused == [
@@ -304,3 +309,31 @@ def test_broken_library_is_an_error_not_a_refusal(store: Store, tmp_path: Path) 
 
     with pytest.raises(DiglotError, match="Could not write to the library"):
         import_paths(store, [path])
+
+
+_SUFFIXES = [".txt", ".md", ".json", ".jsonl", ".html", ".rss", ""]
+_STARTS = [
+    b"",
+    b"{",
+    b"[",
+    b"<",
+    b"<?xml version='1.0'?><rss><channel><item>",
+    b"---\n",
+    b"<html><body><p>",
+    b"\xef\xbb\xbf",
+    b"\xff\xfe",
+    b"title: x\n",
+    b'{"text": "',
+]
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(start=st.sampled_from(_STARTS), body=st.binary(max_size=300), suffix=st.sampled_from(_SUFFIXES))
+def test_random_bytes_never_raise(store: Store, tmp_path: Path, start: bytes, body: bytes, suffix: str) -> None:
+    path = tmp_path / f"fuzz{suffix}"
+    path.write_bytes(start + body)
+    report = import_paths(store, [path])
+    assert report.files == 1
+    assert report.accepted + len(report.refused) >= 1
+    for where, reason in report.refused:
+        assert where.startswith(str(path)) and reason and "\n" not in reason

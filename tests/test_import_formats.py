@@ -48,7 +48,10 @@ def test_text_with_metadata_lines(store: Store, tmp_path: Path) -> None:
     article = only(store)
     assert article.source_key == f"file:{path.resolve()}"
     assert (article.title, article.date, article.lang, article.source) == (
-        "Un pont rouvre à Lyon", "2023-05-19", "fr", "Le Petit Lyonnais",
+        "Un pont rouvre à Lyon",
+        "2023-05-19",
+        "fr",
+        "Le Petit Lyonnais",
     )
     assert article.paragraphs == [
         "Le pont Lafayette a rouvert lundi après deux ans de travaux, a annoncé la mairie.",
@@ -114,7 +117,10 @@ def test_markdown_with_front_matter(store: Store, tmp_path: Path) -> None:
     assert report.imported == ["berlin-bibliothek"]
     article = only(store)
     assert (article.title, article.date, article.lang, article.source) == (
-        "Berlin eröffnet neue Bibliothek", "2024-03-07", "de", "Stadtzeitung",
+        "Berlin eröffnet neue Bibliothek",
+        "2024-03-07",
+        "de",
+        "Stadtzeitung",
     )
     assert article.paragraphs == [
         "Die neue Zentralbibliothek in Berlin hat am Donnerstag ihre Türen geöffnet. Sie bietet Platz für eine "
@@ -152,7 +158,10 @@ def test_json_array_with_bad_records(store: Store, tmp_path: Path) -> None:
     articles = by_key(store)
     spanish = articles[f"file:{path.resolve()}#es-1"]
     assert (spanish.lang, spanish.date, spanish.title, spanish.source) == (
-        "es", "2022-11-03", "Madrid amplía el metro", "Diario de prueba",
+        "es",
+        "2022-11-03",
+        "Madrid amplía el metro",
+        "Diario de prueba",
     )
     assert spanish.paragraphs == [
         "El metro de Madrid abrirá tres estaciones nuevas el próximo año.",
@@ -174,6 +183,16 @@ def test_json_single_object_and_wrapped_list(store: Store, tmp_path: Path) -> No
     assert articles[f"file:{one.resolve()}#0"].title == "Solo"
     assert articles[f"file:{wrapped.resolve()}#7"].paragraphs == ["Seventh article text."]
     assert report.imported == ["one", "7"]
+
+
+def test_json_text_holding_html(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "scraped.json"
+    html = "<p>First <b>paragraph</b>.</p><p>Second one.</p><script>x()</script>"
+    record = {"id": "h1", "lang": "en", "content": html}
+    path.write_text(json.dumps([record, {"id": "h2", "lang": "en", "text": "Maths: 1 < 2 and <b> stays."}]))
+    import_paths(store, [path])
+    assert store.get("h1").paragraphs == ["First paragraph.", "Second one."]
+    assert store.get("h2").paragraphs == ["Maths: 1 < 2 and <b> stays."]
 
 
 def test_jsonl_subset_of_ntrex(store: Store, tmp_path: Path) -> None:
@@ -214,7 +233,10 @@ def test_html_page(store: Store, tmp_path: Path) -> None:
     assert report.imported == ["page"]
     article = only(store)
     assert (article.title, article.date, article.lang, article.source) == (
-        "Venezia limita i turisti", "2024-04-25", "it", "Giornale di prova",
+        "Venezia limita i turisti",
+        "2024-04-25",
+        "it",
+        "Giornale di prova",
     )
     assert len(article.paragraphs) == 3
     assert article.paragraphs[0].startswith("Da giovedì i visitatori giornalieri di Venezia")
@@ -224,8 +246,10 @@ def test_html_page(store: Store, tmp_path: Path) -> None:
 
 def test_short_and_truncated_html(store: Store, tmp_path: Path) -> None:
     path = tmp_path / "cut.html"
-    path.write_text("<html><head><title>Cut page</title></head><body><p>Only the first sentence survived.<p>And th",
-                    encoding="utf-8")
+    path.write_text(
+        "<html><head><title>Cut page</title></head><body><p>Only the first sentence survived.<p>And th",
+        encoding="utf-8",
+    )
     report = import_paths(store, [path])
     assert not report.refused
     article = only(store)
@@ -248,7 +272,10 @@ def test_rss_feed_each_entry_an_article(store: Store, tmp_path: Path) -> None:
     tram = store.get("marseille-tramway")
     assert tram.source_key == f"file:{path.resolve()}#https://example.fr/2023/marseille-tramway.html"
     assert (tram.title, tram.date, tram.lang, tram.source) == (
-        "Marseille inaugure un tramway", "2023-09-12", "fr", "Nouvelles de test",
+        "Marseille inaugure un tramway",
+        "2023-09-12",
+        "fr",
+        "Nouvelles de test",
     )
     assert tram.paragraphs == [
         "La nouvelle ligne de tramway relie le port à la gare Saint-Charles en douze minutes.",
@@ -280,9 +307,11 @@ def test_truncated_feed_keeps_complete_entries(store: Store, tmp_path: Path) -> 
 
 
 def test_feed_with_latin1_declaration(store: Store, tmp_path: Path) -> None:
-    xml = ('<?xml version="1.0" encoding="ISO-8859-1"?><rss version="2.0"><channel><title>Flux</title>'
-           "<item><title>Été</title><guid>ete-1</guid><description>Un été très chaud à Besançon.</description>"
-           "</item></channel></rss>")
+    xml = (
+        '<?xml version="1.0" encoding="ISO-8859-1"?><rss version="2.0"><channel><title>Flux</title>'
+        "<item><title>Été</title><guid>ete-1</guid><description>Un été très chaud à Besançon.</description>"
+        "</item></channel></rss>"
+    )
     path = tmp_path / "latin.rss"
     path.write_bytes(xml.encode("latin-1"))
     report = import_paths(store, [path])

@@ -49,8 +49,20 @@ def test_normalise_date(value: object, expected: str | None) -> None:
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("fr", "fr"), ("FR", "fr"), ("fr-FR", "fr"), ("pt_BR", "pt"), ("fra", "fr"), ("deu", "de"), ("und", None),
-     ("French", None), ("", None), (None, None), (42, None), ("zh-Hant-TW", "zh")],
+    [
+        ("fr", "fr"),
+        ("FR", "fr"),
+        ("fr-FR", "fr"),
+        ("pt_BR", "pt"),
+        ("fra", "fr"),
+        ("deu", "de"),
+        ("und", None),
+        ("French", None),
+        ("", None),
+        (None, None),
+        (42, None),
+        ("zh-Hant-TW", "zh"),
+    ],
 )
 def test_normalise_lang(value: object, expected: str | None) -> None:
     assert normalise_lang(value) == expected

@@ -24,8 +24,9 @@ MIN_POP, MIN_POP_CLOSE = 250_000, 90_000
 EXONYMS: dict[str, list[str]] = {
     "Beijing": ["Pékin", "Pechino", "Peking", "Pekín"],
     "Warsaw": ["Varsovie", "Varsavia", "Warschau", "Varsovia"],
+    "Zürich": ["Zurich", "Zurigo", "Zúrich"],
     "Munich": ["Munich", "Monaco di Baviera", "München", "Múnich"],
-    "Cologne": ["Cologne", "Colonia", "Köln"],
+    "Köln": ["Cologne", "Colonia", "Köln"],
     "Vienna": ["Vienne", "Wien", "Viena"],
     "Venice": ["Venise", "Venezia", "Venedig", "Venecia"],
     "Florence": ["Florence", "Firenze", "Florenz", "Florencia"],
@@ -37,7 +38,7 @@ EXONYMS: dict[str, list[str]] = {
     "Geneva": ["Genève", "Ginevra", "Genf", "Ginebra"],
     "Zurich": ["Zurich", "Zurigo", "Zürich", "Zúrich"],
     "Brussels": ["Bruxelles", "Brüssel", "Bruselas"],
-    "Antwerpen": ["Anvers", "Anversa", "Antwerp", "Amberes"],
+    "Antwerp": ["Anvers", "Anversa", "Antwerp", "Amberes"],
     "The Hague": ["La Haye", "L'Aia", "Den Haag", "La Haya"],
     "Lisbon": ["Lisbonne", "Lisbona", "Lissabon", "Lisboa"],
     "Athens": ["Athènes", "Atene", "Athen", "Atenas"],
@@ -74,14 +75,14 @@ EXONYMS: dict[str, list[str]] = {
     "Marseille": ["Marseille", "Marsiglia", "Marsella"],
     "Lyon": ["Lyon", "Lione"],
     "Strasbourg": ["Strasburgo", "Straßburg", "Estrasburgo"],
-    "Seville": ["Séville", "Siviglia", "Sevilla"],
-    "Saragossa": ["Saragosse", "Saragozza", "Zaragoza"],
+    "Sevilla": ["Séville", "Seville", "Siviglia", "Sevilla"],
+    "Zaragoza": ["Saragosse", "Saragozza", "Zaragoza"],
     "Havana": ["La Havane", "L'Avana", "Havanna", "La Habana"],
     "Cape Town": ["Le Cap", "Città del Capo", "Kapstadt", "Ciudad del Cabo"],
     "Hanoi": ["Hanoï"],
     "Pyongyang": ["Pyongyang"],
     "Taipei": ["Taipei", "Taipeh"],
-    "Mecca": ["La Mecque", "La Mecca", "Mekka", "La Meca"],
+    "Makkah": ["La Mecque", "Mecca", "La Mecca", "Mekka", "La Meca"],
 }
 
 _LATIN = re.compile(r"^[A-Za-zÀ-ÖØ-öø-ÿĀ-ſ' .\-]+$")
@@ -93,6 +94,10 @@ def fold(text: str) -> str:
 
 def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
+
+
+def _exonyms_folded() -> dict[str, list[str]]:
+    return {fold(k): v for k, v in EXONYMS.items()}
 
 
 def stop_words() -> set[str]:
@@ -115,12 +120,20 @@ def keep_alias(alias: str, name: str, stops: set[str]) -> bool:
     return difflib.SequenceMatcher(None, fold(alias), fold(name)).ratio() >= 0.8
 
 
+EXONYMS_FOLDED: dict[str, list[str]] = {}
+
+
 def main(data_dir: str, out: str) -> None:
+    EXONYMS_FOLDED.update(_exonyms_folded())
     data = Path(data_dir)
     cities = json.loads((data / "cities15000.json").read_text())
     countries = json.loads((data / "countries.json").read_text())
     capitals = {(c["iso"], c["capital"]) for c in countries.values() if c.get("capital")}
     stops = stop_words()
+    used_keys = {fold(c["name"]) for c in cities.values()}
+    missing = [k for k in EXONYMS if fold(k) not in used_keys]
+    if missing:
+        print("exonyms with no GeoNames main name:", missing)
     rows: list[tuple[str, str, int, str, list[str]]] = []
     used: set[str] = set()
     for city in sorted(cities.values(), key=lambda c: -c["population"]):
@@ -128,10 +141,11 @@ def main(data_dir: str, out: str) -> None:
         if any(ch.isdigit() for ch in name):
             continue
         if not (pop >= MIN_POP or (cc in CLOSE and pop >= MIN_POP_CLOSE) or (cc, name) in capitals
-                or name in EXONYMS):
+                or fold(name) in EXONYMS_FOLDED):
             continue
         aliases = [name] + [a for a in city["alternatenames"] if keep_alias(a, name, stops)]
-        aliases += EXONYMS.get(name, [])
+        extra = EXONYMS_FOLDED.get(fold(name), []) + EXONYMS_FOLDED.get(fold(city.get("asciiname", "")), [])
+        aliases += extra
         seen: set[str] = set()
         clean = [a for a in aliases if not (a in seen or seen.add(a))]
         ident = f"place:{cc}-{slug(name)}"

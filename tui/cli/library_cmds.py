@@ -12,6 +12,7 @@ from tui.errors import UsageError
 from tui.library.ingest import ImportReport
 from tui.library.model import Article
 from tui.progress import Progress
+from tui.textsafe import printable
 
 # Exit codes of `diglot import` (also in its --help).
 EXIT_OK = 0
@@ -36,27 +37,38 @@ exit codes:
 def register(sub: argparse._SubParsersAction) -> None:
     """Add `import`, `list` and `show`."""
     p = sub.add_parser(
-        "import", help="import articles from files, folders or glob patterns",
+        "import",
+        help="import articles from files, folders or glob patterns",
         description="Import articles into the library, clean them and index them for search. Importing the "
         "same file again changes nothing; a changed file updates its article.",
-        epilog=_IMPORT_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=_IMPORT_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("paths", nargs="+", metavar="PATH", help="file, folder or glob pattern (quote it: 'news/*.txt')")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.set_defaults(func=cmd_import)
 
-    ls = sub.add_parser("list", help="list the articles in the library",
-                        description="List articles: id, language, date and title.")
+    ls = sub.add_parser(
+        "list", help="list the articles in the library", description="List articles: id, language, date and title."
+    )
     ls.add_argument("--lang", metavar="L", help="only articles in this language (e.g. fr)")
-    ls.add_argument("--limit", type=_non_negative, default=50, metavar="N",
-                    help="at most N articles (default 50; 0 for all)")
-    ls.add_argument("--sort", choices=("date", "title", "lang", "source"), default="date",
-                    help="sort order (default: date, newest first)")
+    ls.add_argument(
+        "--limit", type=_non_negative, default=50, metavar="N", help="at most N articles (default 50; 0 for all)"
+    )
+    ls.add_argument(
+        "--sort",
+        choices=("date", "title", "lang", "source"),
+        default="date",
+        help="sort order (default: date, newest first)",
+    )
     ls.add_argument("--json", action="store_true", help="print JSON")
     ls.set_defaults(func=cmd_list)
 
-    show = sub.add_parser("show", help="print one article (or its translation)",
-                          description="Print an article: title, details and cleaned paragraphs.")
+    show = sub.add_parser(
+        "show",
+        help="print one article (or its translation)",
+        description="Print an article: title, details and cleaned paragraphs.",
+    )
     show.add_argument("id", metavar="ID", help="article id (see `diglot list`)")
     show.add_argument("--json", action="store_true", help="print JSON")
     show.add_argument("--raw", action="store_true", help="the text as imported, before cleanup")
@@ -98,8 +110,12 @@ class _StderrBars:
             from rich.progress import Progress as Bars
 
             self.bars = Bars(
-                TextColumn("{task.description:<8}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                console=Console(stderr=True), transient=True,
+                TextColumn("{task.description:<8}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=Console(stderr=True),
+                transient=True,
             )
 
     def __enter__(self) -> _StderrBars:
@@ -113,7 +129,10 @@ class _StderrBars:
 
     def __call__(self, step: Progress) -> None:
         if step.stage == "waiting":
-            say(step.detail, err=True)
+            if self.bars is not None:  # through the live display, which would otherwise overwrite it
+                self.bars.console.print(printable(step.detail), markup=False, highlight=False)
+            else:
+                say(step.detail, err=True)
             return
         if self.bars is None:
             return
@@ -151,8 +170,10 @@ def print_report(report: ImportReport) -> None:
         f" refused {len(report.refused)}."
     )
     if report.skipped:
-        say(f"Skipped {len(report.skipped)} file(s) in folders that are not in an article format"
-            " (name a file to try it anyway).")
+        say(
+            f"Skipped {len(report.skipped)} file(s) in folders that are not in an article format"
+            " (name a file to try it anyway)."
+        )
     if report.accepted == 0 and not report.refused:
         say("No articles found.")
     if report.refused:
@@ -175,11 +196,20 @@ def cmd_list(args: argparse.Namespace) -> int:
     finally:
         library.close()
     if args.json:
-        emit_json([
-            {"id": r.id, "lang": r.lang, "title": r.title, "date": r.date, "source": r.source,
-             "translated": r.translated, "entity_count": r.entity_count}
-            for r in rows
-        ])
+        emit_json(
+            [
+                {
+                    "id": r.id,
+                    "lang": r.lang,
+                    "title": r.title,
+                    "date": r.date,
+                    "source": r.source,
+                    "translated": r.translated,
+                    "entity_count": r.entity_count,
+                }
+                for r in rows
+            ]
+        )
         return 0
     if not rows:
         say("No articles" + (f" in {lang!r}." if lang else ". Add some with `diglot import PATH`."), err=True)
@@ -231,10 +261,17 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 def article_dict(article: Article, *, raw: bool = False) -> dict[str, Any]:
     data: dict[str, Any] = {
-        "id": article.id, "lang": article.lang, "title": article.title, "date": article.date,
-        "source": article.source, "source_key": article.source_key, "paragraphs": article.paragraphs,
-        "content_hash": article.content_hash, "imported_at": article.imported_at,
-        "updated_at": article.updated_at, "revision": article.revision,
+        "id": article.id,
+        "lang": article.lang,
+        "title": article.title,
+        "date": article.date,
+        "source": article.source,
+        "source_key": article.source_key,
+        "paragraphs": article.paragraphs,
+        "content_hash": article.content_hash,
+        "imported_at": article.imported_at,
+        "updated_at": article.updated_at,
+        "revision": article.revision,
     }
     if raw:
         data["raw"] = article.raw

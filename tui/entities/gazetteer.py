@@ -216,9 +216,8 @@ ORG_WORDS = {
     "parlamento", "parliament", "parlament", "senato", "sénat", "senate", "congress", "congrès", "congresso",
     "army", "armée", "esercito", "armee", "ejército", "police", "polizia", "polizei", "policía", "journal",
     "times", "post", "news", "press", "airlines", "records", "motors", "foundation", "fondation", "fondazione",
-    "stiftung", "fundación", "museum", "musée", "museo", "orchestra", "orchestre", "band", "team", "équipe",
-    "squadra", "calcio", "sporting", "juventus", "inter", "teatro", "théâtre", "theatre", "hospital", "hôpital",
-    "ospedale", "church", "église", "chiesa", "kirche", "iglesia", "department", "département", "dipartimento",
+    "stiftung", "fundación", "orchestra", "orchestre", "band", "team", "équipe",
+    "squadra", "calcio", "sporting", "juventus", "inter", "department", "département", "dipartimento",
     "office", "bureau", "ufficio", "service", "servizio", "organisation", "organizzazione", "organization",
 }
 PLACE_WORDS = {
@@ -232,6 +231,9 @@ PLACE_WORDS = {
     "bridge", "brücke", "puente", "castello", "château", "castle", "palazzo", "palais", "palace", "torre", "tour",
     "tower", "colline", "collina", "hill", "foresta", "forêt", "forest", "wald", "bosque", "città", "ville", "city",
     "stadt", "ciudad", "comune", "commune", "quartier", "quartiere", "district", "distretto", "borough",
+    "museum", "musée", "museo", "teatro", "théâtre", "theatre", "hospital", "hôpital", "ospedale", "church",
+    "église", "chiesa", "kirche", "iglesia", "océan", "oceano", "ocean", "pic", "picco", "peak", "cathédrale",
+    "cattedrale", "cathedral", "basilique", "basilica", "abbaye", "abbazia", "abbey", "stade", "stadio", "stadium",
 }
 
 
@@ -266,6 +268,8 @@ class Gazetteer:
         self.by_id: dict[str, Entry] = {}
         self.names: dict[str, dict[str, list[str]]] = {}
         self.max_len = 1
+        # Keys known only from all-capital names (UN, EU): "Un", "Eu" in running text are not them.
+        self.upper_only: set[tuple[str, ...]] = set()
         self._build()
 
     def add(self, name: str, entry: Entry, lang: str | None = None) -> None:
@@ -273,6 +277,11 @@ class Gazetteer:
         if not k:
             return
         held = self.entries.get(k)
+        if name.isupper():
+            if held is None:
+                self.upper_only.add(k)
+        else:
+            self.upper_only.discard(k)
         if held is None or entry.rank < held.rank:
             self.entries[k] = entry
             self.max_len = max(self.max_len, len(k))
@@ -318,7 +327,10 @@ class Gazetteer:
                 self.names.setdefault(ident, {}).setdefault(lang, []).extend(names)
 
     def lookup(self, text: str) -> Entry | None:
-        return self.entries.get(key(text))
+        k = key(text)
+        if k in self.upper_only and not text.isupper():
+            return None
+        return self.entries.get(k)
 
 
 @cache

@@ -33,9 +33,12 @@ ARTICLES = {"le", "la", "les", "l", "il", "lo", "gli", "i", "the", "der", "die",
 CONNECTORS = {"de", "di", "da", "del", "della", "dei", "degli", "delle", "dello", "des", "du", "d", "van", "von",
               "der", "den", "of", "y", "bin", "ben", "al", "la", "le", "los", "las", "the", "and", "et", "&", "'", "-",
               "and", "für", "pour", "per"}
-LOC_PREPS = {"fr": {"à", "en", "au", "aux", "vers"}, "it": {"a", "in", "verso", "presso", "ad"},
-             "en": {"in", "at", "to", "from", "near"}, "de": {"in", "nach", "aus", "bei"},
-             "es": {"en", "a", "hacia", "desde"}}
+# Words before a lone unknown capitalised word that make it a place rather than a person ("a Sassari").
+LOC_PREPS = {"fr": {"à", "en", "au", "aux", "vers", "de", "du", "depuis"},
+             "it": {"a", "in", "ad", "da", "nel", "nella", "nello", "nei", "negli", "dal", "dalla", "verso", "presso",
+                    "tra", "fra", "sul", "sulla", "per", "dell", "della", "del", "di"},
+             "en": {"in", "at", "to", "from", "near", "of"}, "de": {"in", "nach", "aus", "bei", "von"},
+             "es": {"en", "a", "hacia", "desde", "de", "del"}}
 # Common given names (any of our languages) that mark a capitalised run as a person.
 FIRST_NAMES = set(
     """adam adrien alain alberto alessandro alessia alexander alexandre alexis alfonso alice andrea andreas andrew
@@ -213,8 +216,10 @@ def _gazetteer(doc: _Doc) -> list[_Cand]:
         if not (first[:1].isupper() or first[:1].isdigit()):
             continue
         for length in range(min(gaz.max_len, n - i), 0, -1):
-            entry = gaz.entries.get(tuple(doc.folded[i : i + length]))
-            if entry is None:
+            k = tuple(doc.folded[i : i + length])
+            entry = gaz.entries.get(k)
+            if entry is None or k in gaz.upper_only and not all(w.isupper() for w in doc.words[i : i + length]
+                                                                   if w[:1].isalpha()):
                 continue
             last = doc.words[i + length - 1]
             if not last[:1].isalnum() and last not in {".", "+"}:
@@ -318,10 +323,47 @@ def _runs(doc: _Doc) -> list[_Cand]:
                 start = end
                 break
         if start < end:
-            cand = _guess(doc, start, end)
+            head = _place_head(doc, start)
+            cand = _Cand(head, end, "PLACE", "", 5) if head < start else _guess(doc, start, end)
             if cand is not None:
                 out.append(cand)
         i = max(end, i + 1)
+    return out
+
+
+_NATURAL = {"monte", "lago", "fiume", "isola", "golfo", "mare", "mar", "mont", "lac", "île", "mount", "lake",
+            "canale", "valle", "passo", "pizzo", "capo", "stretto", "baia", "océan", "oceano", "mer", "cap"}
+
+
+def _place_head(doc: _Doc, start: int) -> int:
+    """Start of "monte Rogoria", "lago Maggiore": a lower-case natural feature before the name."""
+    if start >= 1 and doc.folded[start - 1] in _NATURAL and not doc.cap(start - 1):
+        return start - 1
+    return start
+
+
+_OPEN = {'"': '"', "“": "”", "«": "»", "„": "“"}
+
+
+def _quoted_titles(doc: _Doc) -> list[_Cand]:
+    """Short title-case quotations are names of works: "Il Silmarillion", "Watchmen" (OTHER)."""
+    out: list[_Cand] = []
+    n = len(doc.words)
+    for i, w in enumerate(doc.words):
+        close = _OPEN.get(w)
+        if close is None or i + 1 >= n or not doc.cap(i + 1):
+            continue
+        for j in range(i + 2, min(i + 8, n)):
+            if doc.words[j] == close:
+                inner = range(i + 1, j)
+                words = [doc.words[k] for k in inner]
+                if all(doc.cap(k) or doc.folded[k] in CONNECTORS or doc.folded[k] in ARTICLES
+                       or doc.words[k][:1].isdigit() for k in inner if doc.words[k][:1].isalnum()) and not any(
+                        x in _SENTENCE_END for x in words):
+                    out.append(_Cand(i + 1, j, "OTHER", "", 6))
+                break
+            if doc.words[j] in _SENTENCE_END:
+                break
     return out
 
 
@@ -342,7 +384,7 @@ def _guess(doc: _Doc, start: int, end: int) -> _Cand | None:
         return None
     if start > 0 and doc.folded[start - 1] in LOC_PREPS.get(doc.lang, set()):
         return _Cand(start, end, "PLACE", "", 6)
-    return _Cand(start, end, "OTHER", "", 7)
+    return _Cand(start, end, "PERSON", "", 7)
 
 
 def _spacy(doc: _Doc, sdoc) -> list[_Cand]:  # noqa: ANN001 - spacy Doc
@@ -361,7 +403,10 @@ def _spacy(doc: _Doc, sdoc) -> list[_Cand]:  # noqa: ANN001 - spacy Doc
         if a not in starts or b not in ends:
             continue
         s, e = starts[a], ends[b] + 1
-        while s < e and doc.folded[s] in ARTICLES | {"'"} and (s + 1 < e):
+        # Articles go ("le Japon"), except a capitalised one inside a sentence: "La Havane", "The Used".
+        while s + 1 < e and (doc.folded[s] in ARTICLES or doc.words[s] == "'") and (
+            not doc.cap(s) or doc.initial[s] or doc.words[s + 1] == "'"
+        ):
             s += 1
         while s < e and doc.words[s] in {"'", '"', "«", "-"}:
             s += 1
@@ -373,9 +418,11 @@ def _spacy(doc: _Doc, sdoc) -> list[_Cand]:  # noqa: ANN001 - spacy Doc
             while s < e and doc.words[s] == ".":
                 s += 1
             etype = "PERSON"
-        while e > s and (not doc.words[e - 1][:1].isalnum() or doc.folded[e - 1] in CONNECTORS):
+        while e > s and (not doc.words[e - 1][:1].isalnum() or doc.folded[e - 1] in CONNECTORS
+                         or e < len(doc.words) and doc.words[e] == "'" and not doc.cap(e - 1)):
             e -= 1
-        if s >= e or not doc.words[s][:1].isupper() and not doc.words[s][:1].isdigit():
+        # The model also marks "mer Adriatique", "golfe du Mexique": keep them when a word is capitalised.
+        if s >= e or not any(doc.cap(k) or doc.words[k][:1].isdigit() for k in range(s, e)):
             continue
         out.append(_Cand(s, e, etype, "", 2))
     return out
@@ -401,9 +448,11 @@ def _refine(doc: _Doc, chosen: list[_Cand]) -> list[_Cand]:
     gaz = gazetteer()
     surnames: set[str] = set()
     for c in chosen:
-        entry = gaz.entries.get(tuple(doc.folded[c.start : c.end]))
+        entry = gaz.lookup(doc.text[doc.toks[c.start].start() : doc.toks[c.end - 1].end()])
         if entry is not None and not c.entity_id and c.type != "PERSON":
             c.type, c.entity_id = entry.type, entry.id
+        elif not c.entity_id and c.type != "DATE":
+            c.type = _keyword_type(doc, c) or c.type
         if c.type == "PERSON" and c.end - c.start >= 2:
             surnames.add(doc.words[c.end - 1])
     if not surnames:
@@ -420,12 +469,34 @@ def _refine(doc: _Doc, chosen: list[_Cand]) -> list[_Cand]:
     return sorted(chosen + extra, key=lambda c: c.start)
 
 
+def _keyword_type(doc: _Doc, c: _Cand) -> str | None:
+    """Types that the words of a name give away: "Université de X" (ORG), "golfe du Mexique" (PLACE), and
+    "Maple Leafs de Toronto", "Oilers d'Edmonton": a name + of + a known place is a club or a company."""
+    first = doc.folded[c.start]
+    if first in ORG_WORDS:
+        return "ORG"
+    if first in PLACE_WORDS:
+        return "PLACE"
+    if c.end - c.start >= 3 and doc.cap(c.start):
+        gaz = gazetteer()
+        for k in range(c.start + 1, c.end - 1):
+            if doc.folded[k] in {"de", "du", "d", "of", "di", "del"}:
+                tail = k + 1
+                while tail < c.end and (doc.folded[tail] in ARTICLES or doc.words[tail] == "'"):
+                    tail += 1
+                entry = gaz.entries.get(tuple(doc.folded[tail : c.end])) if tail < c.end else None
+                if entry is not None and entry.type == "PLACE" and all(doc.cap(j) for j in range(c.start, k)):
+                    return "ORG"
+                break
+    return None
+
+
 def _recognise_doc(doc: _Doc, sdoc=None) -> list[Mention]:  # noqa: ANN001
     cands = _dates(doc) + _gazetteer(doc) + _titles(doc) + _acronyms(doc)
     if sdoc is not None:
         cands += _spacy(doc, sdoc)
     else:
-        cands += _runs(doc)
+        cands += _runs(doc) + _quoted_titles(doc)
     chosen = _refine(doc, _merge(doc, cands))
     out = []
     for c in chosen:

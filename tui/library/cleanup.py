@@ -18,12 +18,13 @@ from __future__ import annotations
 import re
 import unicodedata
 
-# C0 controls but newline (tab becomes a space first), DEL, C1 controls.
-_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
-# Invisible characters that only get in the way of search and comparison (ZWJ/ZWNJ are kept: some scripts
-# need them; bidi marks are kept too and neutralised at display time by textsafe).
-_INVISIBLE = re.compile(r"[\u00ad\u180e\u200b\u2060\ufeff\ufffe]")
-_SPACES = re.compile(r"[ \u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+# C0 controls but newline (tab becomes a space first), DEL, C1 controls; and invisible characters that only
+# get in the way of search and comparison (ZWJ/ZWNJ are kept: some scripts need them; bidi marks are kept too
+# and neutralised at display time by textsafe).
+_REMOVE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u00ad\u180e\u200b\u2060\ufeff\ufffe]")
+_ODD_SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
+_RUNS = re.compile(r" {2,}")
+_LINE_EDGES = re.compile(r" ?\n ?")
 # Sentence end, then closing quotes or brackets (French puts a space before »; German closes with “).
 _TERMINAL = re.compile(r"[.!?…。！？‼⁇⁈⁉](?: ?[\"'»”’›“‘)\]])*$")
 _LIST_ITEM = re.compile(r"^(?:[-*•·–—]\s|\d{1,3}[.)]\s)")
@@ -62,9 +63,11 @@ def normalise(raw: str) -> str:
     """Line endings, spaces, control and invisible characters, NFC; lines stripped."""
     text = raw.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
     text = text.replace("\x0b", "\n").replace("\x0c", "\n\n").replace("\x85", "\n").replace("\t", " ")
-    text = _INVISIBLE.sub("", _CONTROL.sub("", text))
-    text = unicodedata.normalize("NFC", text)
-    return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+    text = _REMOVE.sub("", text)
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    text = _RUNS.sub(" ", _ODD_SPACES.sub(" ", text))  # two passes, each cheap when it finds nothing
+    return _LINE_EDGES.sub("\n", text).strip(" ")
 
 
 def _blocks(text: str) -> list[list[str]]:
@@ -91,7 +94,7 @@ def _is_wrapped(block: list[str]) -> bool:
 
 
 def ends_sentence(text: str) -> bool:
-    return bool(_TERMINAL.search(text))
+    return bool(_TERMINAL.search(text[-12:]))  # only the tail matters; searching it all is quadratic-ish
 
 
 def _starts_lower(text: str) -> bool:
@@ -128,11 +131,16 @@ def drop_repeat(prev: str, line: str) -> str:
     limit = min(len(prev), len(line))
     if limit < _MIN_REPEAT_CHARS:
         return line
-    # Candidate cut points: the ends of words in `line`, longest first.
-    cuts = [m.start() for m in re.finditer(" ", line[: limit + 1])]
-    if len(line) <= limit:
-        cuts.append(len(line))
-    for cut in sorted(cuts, reverse=True):
+    last_word = prev[prev.rfind(" ") + 1 :]
+    # A repeat ends where `line` has the last word of `prev`: only those places are worth comparing.
+    cuts = []
+    at = line.find(last_word, 0, limit)
+    while at != -1:
+        cut = at + len(last_word)
+        if (cut == len(line) or line[cut] == " ") and (at == 0 or line[at - 1] == " "):
+            cuts.append(cut)
+        at = line.find(last_word, at + 1, limit)
+    for cut in reversed(cuts):
         if cut < _MIN_REPEAT_CHARS:
             break
         fragment = line[:cut]

@@ -173,8 +173,14 @@ def _walk(root: Path, report: ImportReport) -> Iterator[Path]:
 
 # -- one file ---------------------------------------------------------------------------------------------------
 def _import_file(
-    store: Store, item: _File, report: ImportReport, *, progress: ProgressCallback, cancel: CancelToken | None,
-    done: int, total: int,
+    store: Store,
+    item: _File,
+    report: ImportReport,
+    *,
+    progress: ProgressCallback,
+    cancel: CancelToken | None,
+    done: int,
+    total: int,
 ) -> None:
     shown = str(item.path)
     try:
@@ -207,7 +213,7 @@ def _import_file(
                     if isinstance(entry, RecordRefusal):
                         report.refused.append((entry.where.replace(real_prefix, shown, 1), entry.reason))
                         continue
-                    where = shown + entry.source_key[len("file:") + len(real_prefix):]
+                    where = shown + entry.source_key[len("file:") + len(real_prefix) :]
                     _save(store, entry, where, report)
         except sqlite3.Error as err:
             raise DiglotError(f"Could not write to the library {store.path}: {err}.") from err

@@ -186,11 +186,21 @@ class Store:
         now = time.time()
         with self.transaction() as conn:
             row = conn.execute(
-                "SELECT id, content_hash FROM articles WHERE source_key = ?", (draft.source_key,)
+                "SELECT id, content_hash, lang, title, date, source FROM articles WHERE source_key = ?",
+                (draft.source_key,),
             ).fetchone()
             if row is not None:
                 if row["content_hash"] == digest:
-                    return StoreOutcome("unchanged", row["id"])
+                    meta = (lang, title, draft.date, draft.source or "")
+                    if meta == (row["lang"], row["title"], row["date"], row["source"]):
+                        return StoreOutcome("unchanged", row["id"])
+                    # Same text, new title/date/source: keep analyses (they depend on the text only).
+                    conn.execute(
+                        "UPDATE articles SET lang=?, title=?, date=?, source=?, updated_at=?, revision=revision+1"
+                        " WHERE id=?",
+                        (*meta, now, row["id"]),
+                    )
+                    return StoreOutcome("updated", row["id"], "metadata changed")
                 conn.execute(
                     "UPDATE articles SET lang=?, title=?, date=?, source=?, raw=?, paragraphs=?, content_hash=?,"
                     " updated_at=?, revision=revision+1, translated=0, entity_count=0 WHERE id=?",

@@ -152,10 +152,15 @@ def make_snippet(
         return "", []
     if not spans:
         return _cut(text, 0, width), []
-    best_start, best_score = spans[0][0], -1
-    for i, (start, _) in enumerate(spans):
-        window_end = start + width
-        inside = [s for s in spans[i:] if s[1] <= window_end]
+    # Score windows starting at each of the first matches (bounded: a long article can have hundreds).
+    candidates = spans[:200]
+    best_start, best_score = candidates[0][0], -1
+    j = 0
+    for i, (start, _) in enumerate(candidates):
+        j = max(j, i)
+        while j + 1 < len(candidates) and candidates[j + 1][1] <= start + width:
+            j += 1
+        inside = candidates[i : j + 1]
         score = len({text[a:b].lower() for a, b in inside}) * 10 + len(inside)
         if score > best_score:
             best_start, best_score = start, score

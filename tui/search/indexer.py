@@ -119,7 +119,7 @@ def article_fields(store: Store, article: Article) -> dict[str, Any]:
     }
     number = date_number(article.date)
     if number is not None:
-        doc["date"] = number
+        doc["date"] = f"{number:08d}"
         doc["year"] = date_year(article.date)
     bodies: dict[str, list[str]] = {lang: [text]}
     translations = store.translation_texts(article.id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 import threading
 import time
@@ -15,7 +16,7 @@ from whoosh import collectors
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh.fields import Schema
-from whoosh.qparser import FuzzyTermPlugin, MultifieldParser, OperatorsPlugin
+from whoosh.qparser import FuzzyTermPlugin, MultifieldPlugin, OperatorsPlugin, QueryParser, syntax
 from whoosh.qparser import plugins as qplugins
 from whoosh.searching import Searcher as WhooshSearcher
 
@@ -101,7 +102,9 @@ class SpellFuzzyTerm(wq.FuzzyTerm):
         texts = list(fieldobj.process_text(self.text, mode="query", tokenize=False, removestops=False))
         if not texts:
             return []
-        words = ixreader.terms_within(self.fieldname, texts[0], self.maxdist, prefix=self.prefixlength)
+        # A prefix longer than the analysed word ("ab~/3") crashes Whoosh's Levenshtein automaton.
+        prefix = min(self.prefixlength, len(texts[0]))
+        words = ixreader.terms_within(self.fieldname, texts[0], self.maxdist, prefix=prefix)
         return sorted({fieldobj.to_bytes(word) for word in words})
 
 
@@ -152,18 +155,59 @@ class _FuzzyPlugin(FuzzyTermPlugin):
         return self.FuzzinessNode(maxdist, prefix, match.group(0))
 
 
-def make_parser(schema: Schema) -> MultifieldParser:
-    parser = MultifieldParser(list(DEFAULT_FIELDS), schema)
+_ALL_STOPS = frozenset().union(*(stop_words(code) for code in FIELD_LANGS))
+
+
+class _Parser(QueryParser):
+    """Drops a bare word that is a stop word in any of our languages, in every field.
+
+    Per-field stop lists would keep "the" in the French field while the English field drops it, so
+    `the government` would require "the" somewhere and miss every English article. Quote a word
+    ("son", "may") to search for it anyway.
+    """
+
+    def term_query(self, fieldname: str, text: str, termclass: Any, boost: float = 1.0, tokenize: bool = True,
+                   removestops: bool = True) -> Any:
+        if removestops and tokenize and fieldname in DEFAULT_FIELDS:
+            if text.lower().replace("’", "'") in _ALL_STOPS:
+                return None
+        return super().term_query(fieldname, text, termclass, boost, tokenize, removestops)
+
+
+class _TitlePlugin(qplugins.Plugin):
+    """`title:x` searches the title field of every language (each with its own analyzer)."""
+
+    def filters(self, parser: Any) -> list[tuple[Any, int]]:
+        return [(self.do_titles, 105)]  # after field names (100), before the multifield expansion (110)
+
+    def do_titles(self, parser: Any, group: Any) -> Any:
+        for i, node in enumerate(group):
+            if isinstance(node, syntax.GroupNode):
+                group[i] = self.do_titles(parser, node)
+            elif node.has_fieldname and node.fieldname == "title":
+                copies = []
+                for name in TITLE_FIELDS:
+                    clone = copy.copy(node)
+                    clone.set_fieldname(name, override=True)
+                    copies.append(clone)
+                group[i] = syntax.OrGroup(copies)
+        return group
+
+
+def make_parser(schema: Schema) -> QueryParser:
+    parser = _Parser(None, schema)
+    parser.add_plugin(MultifieldPlugin(list(DEFAULT_FIELDS)))
     # Single quotes are apostrophes in French and Italian ("l'accord"), never query syntax; `*:*` is off.
     parser.remove_plugin_class(qplugins.SingleQuotePlugin)
     parser.remove_plugin_class(qplugins.EveryPlugin)
     parser.add_plugin(_FuzzyPlugin())
+    parser.add_plugin(_TitlePlugin())
     parser.replace_plugin(OperatorsPlugin(AndMaybe=None, Require=None))
     return parser
 
 
 @cache
-def _default_parser() -> MultifieldParser:
+def _default_parser() -> QueryParser:
     return make_parser(build_schema())
 
 
@@ -224,7 +268,7 @@ def build_names_tokens(text: str) -> list[Any]:
     return [t.copy() for t in schema["entity_names"].analyzer(text, mode="query")]
 
 
-def parse_user_query(text: str, parser: MultifieldParser | None = None) -> wq.Query:
+def parse_user_query(text: str, parser: QueryParser | None = None) -> wq.Query:
     """The query a user typed, validated; malformed input raises UsageError with a one-line reason."""
     text = _check_text(text)
     parser = parser or _default_parser()
@@ -239,7 +283,10 @@ def parse_user_query(text: str, parser: MultifieldParser | None = None) -> wq.Qu
     q = _map_tree(q, _entity_rewrite)
     leaves = _leaves(q)
     if q is wq.NullQuery or not leaves:
-        raise UsageError("Nothing to search for: the query has only stop words or punctuation.")
+        raise UsageError(
+            'Nothing to search for: the query has only stop words or punctuation (quote a word to search for it'
+            ' anyway: "may").'
+        )
     if len(leaves) > MAX_CLAUSES * len(DEFAULT_FIELDS):
         raise UsageError(f"The query has too many words (at most about {MAX_CLAUSES}).")
     for leaf in leaves:
@@ -528,7 +575,7 @@ class Searcher:
                     best = key
         if best is None:
             return None
-        fixed = best[2].capitalize() if core[:1] != word.replace("’", "'").partition("'")[2][:1] and word[:1].isupper() else best[2]
+        fixed = best[2].capitalize() if word[:1].isupper() and not sep else best[2]
         return (head + "'" + fixed) if sep and rest else fixed
 
     # -- word lists --

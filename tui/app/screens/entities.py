@@ -58,7 +58,7 @@ class EntityScreen(BackgroundMixin, Screen):
                 yield Static("Articles naming it", classes="panel-heading", id="naming-heading")
                 yield OptionList(id="naming-list")
         yield Static("", id="panel-status")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#entity-list", OptionList).focus()
@@ -156,7 +156,7 @@ class RelatedScreen(BackgroundMixin, Screen):
         yield Static(title, id="panel-title")
         yield OptionList(id="related-list")
         yield Static("Loading…", id="panel-status")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#related-list", OptionList).focus()

@@ -62,14 +62,15 @@ class LibraryScreen(BackgroundMixin, Screen):
                 yield Static("", id="list-message")
         yield Static("", id="status")
         yield JobBar(id="jobbar")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#list-message", Static).display = False
         self.query_one("#facets", FacetList).display = self.size.width >= 100
         self.query_one("#articles", ArticleList).focus()
         if self.app.library is None:
-            self._open_library()
+            # After the first frame: the worker's imports (index, importers) would otherwise delay it.
+            self.call_after_refresh(self._open_library)
         else:
             self.reload()
 

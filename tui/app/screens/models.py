@@ -49,7 +49,7 @@ class ModelsScreen(BackgroundMixin, Screen):
         yield DataTable(id="packages", cursor_type="row", zebra_stripes=True)
         yield Input(placeholder="Path to a .argosmodel file, enter to install", id="install-path")
         yield Static("", id="panel-status")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

@@ -66,14 +66,15 @@ class ReaderScreen(BackgroundMixin, Screen):
     BINDINGS = [
         Binding("o", "view('original')", "Original", tooltip="Show the original text", id="reader.original"),
         Binding("t", "view('translation')", "Translation", tooltip="Show the translation", id="reader.translation"),
-        Binding("s", "view('side')", "Side by side", tooltip="Original and translation aligned by sentence",
+        Binding("s", "view('side')", "Both", tooltip="Original and translation aligned by sentence",
                 id="reader.side"),
-        Binding("e", "entities", "Entities", tooltip="People, places and organisations named here",
+        Binding("e", "entities", "Names", tooltip="People, places and organisations named here",
                 id="reader.entities"),
         Binding("r", "related", "Related", tooltip="Stories naming the same entities", id="reader.related"),
         Binding("h", "toggle_entities", "Colours", show=False, tooltip="Entity colours on or off",
                 id="reader.highlight"),
-        Binding("escape", "back", "Back", tooltip="Cancel the running job, or go back", id="reader.back"),
+        Binding("escape", "back", "Back", show=False, tooltip="Cancel the running job, or go back",
+                id="reader.back"),
         Binding("ctrl+c", "cancel_job", "Cancel", show=False, tooltip="Cancel the translation",
                 id="reader.cancel"),
     ]
@@ -104,7 +105,8 @@ class ReaderScreen(BackgroundMixin, Screen):
         yield Static("", id="reader-status")
         yield Static("", id="legend")
         yield JobBar(id="jobbar")
-        yield Footer()
+        # The palette (ctrl+p) still works; its footer hint would push the view keys out at 80 columns.
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.target = self.app.ui_config.target
@@ -199,6 +201,8 @@ class ReaderScreen(BackgroundMixin, Screen):
         job = self._job = Job("translate")
         self._arrived = 0
         self._set_notice(None)
+        if self.doc is not None:
+            self.doc.pending = "…"
         self.query_one(JobBar).start(f"Translating {article.lang} → {target}…")
         report = job.progress_to(self)
 
@@ -264,6 +268,7 @@ class ReaderScreen(BackgroundMixin, Screen):
         self._job = None
         self.query_one(JobBar).finish()
         if self.doc is not None:
+            self.doc.pending = "·"
             self._flush()
         if core.is_missing_package(err):
             notice = Text("⚠ ", style="bold")
@@ -291,8 +296,8 @@ class ReaderScreen(BackgroundMixin, Screen):
         def work() -> list[tuple[int, int, str]]:
             try:
                 core.analyse_article(library, article)
-            except Exception:  # noqa: BLE001 - names are a bonus; the translation is already shown and stored
-                pass
+            except Exception as err:  # noqa: BLE001 - names are a bonus; the translation is already shown
+                self.app.log_exception(err)
             marks = _marks(core.mentions(library, article.id, target), core.match_spans(text, target, query))
             core.sync_index(library)
             if session is not None:
@@ -304,7 +309,7 @@ class ReaderScreen(BackgroundMixin, Screen):
                 doc.tgt_marks = marks
                 self.view.rebuild()
 
-        self.background(work, done, group="post-translation", failed=lambda err: None)
+        self.background(work, done, group="post-translation", failed=self.app.log_exception)
 
     def _analyse(self) -> None:
         """No entity mentions stored yet for this article: find them now (first use loads the models)."""

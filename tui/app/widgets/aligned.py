@@ -45,6 +45,7 @@ class ReaderDoc:
     paragraphs: list[list[Sentence]]
     target_lang: str = "en"
     translation_text: str = ""
+    pending: str = "…"  # shown where a translation is still to come ("" when none is coming)
     src_marks: list[tuple[int, int, str]] = field(default_factory=list)  # (start, end, kind)
     tgt_marks: list[tuple[int, int, str]] = field(default_factory=list)
 
@@ -152,14 +153,14 @@ class AlignedView(ScrollView, can_focus=True):
 
     def action_page(self, direction: int) -> None:
         height = max(1, self.scrollable_content_region.height - 1)
-        self.scroll_to(y=self.scroll_offset.y + direction * height, animate=False)
-        # Put the cursor on the first sentence now visible, like a pager would.
-        top = self.scroll_offset.y + direction * height
-        for index, (first, last) in enumerate(self._sentence_lines):
+        top = max(0, min(int(self.scroll_offset.y) + direction * height, max(0, len(self._lines) - height)))
+        # Put the cursor on the first sentence visible from the new top, like a pager would.
+        for index, (_first, last) in enumerate(self._sentence_lines):
             if last >= top:
                 self.cursor = index
                 break
         self.rebuild()
+        self.scroll_to(y=top, animate=False, immediate=True)
         self.post_message(self.CursorMoved(self.cursor, self.sentence_count()))
 
     def action_edge(self, end: int) -> None:
@@ -171,7 +172,10 @@ class AlignedView(ScrollView, can_focus=True):
             self.rebuild(scroll=True)
 
     def _styles(self) -> dict[str, Style]:
-        styles = {kind: self.get_component_rich_style(f"aligned--{kind.lower()}") for kind in ENTITY_TYPES}
+        # Partial: only what the rule sets (colour, bold...), so the cursor's background shows through names.
+        styles = {
+            kind: self.get_component_rich_style(f"aligned--{kind.lower()}", partial=True) for kind in ENTITY_TYPES
+        }
         styles["hit"] = self.get_component_rich_style("aligned--hit")
         return styles
 
@@ -207,12 +211,14 @@ class AlignedView(ScrollView, can_focus=True):
     def _target_piece(self, sentence: Sentence, tgt_text: Text, tmove: Callable[[int], int]) -> Text:
         if sentence.target is None or sentence.tgt is None:
             if sentence.flag:
-                return Text(f"{FLAG_MARK} {sentence.flag}", style=self.get_component_rich_style("aligned--flag"))
-            return Text("…", style=self.get_component_rich_style("aligned--pending"))
+                flag = self.get_component_rich_style("aligned--flag", partial=True)
+                return Text(f"{FLAG_MARK} {sentence.flag}", style=flag)
+            assert self.doc is not None
+            return Text(self.doc.pending, style=self.get_component_rich_style("aligned--pending", partial=True))
         start, end = sentence.tgt
         piece = tgt_text[tmove(start) : tmove(end)]
         if sentence.flag:
-            flag = self.get_component_rich_style("aligned--flag")
+            flag = self.get_component_rich_style("aligned--flag", partial=True)
             marker = Text(f"{FLAG_MARK} {sentence.flag}: ", style=flag)
             piece.stylize(flag)
             piece = marker + piece

@@ -140,7 +140,7 @@ class ArticleList(ScrollView, can_focus=True):
         row = self._rows.get(index)
         if row is None:
             self._want(index)
-            text = Text("  …", style=self.get_component_rich_style("article-list--dim"))
+            text = Text("  …", style=self.get_component_rich_style("article-list--dim", partial=True))
         elif sub == 0:
             text = self._main_line(row, width)
         else:
@@ -156,11 +156,12 @@ class ArticleList(ScrollView, can_focus=True):
 
     def _main_line(self, row: Row, width: int) -> Text:
         cols = _columns(width)
-        ok = self.get_component_rich_style("article-list--ok")
-        dim = self.get_component_rich_style("article-list--dim")
+        ok = self.get_component_rich_style("article-list--ok", partial=True)
+        dim = self.get_component_rich_style("article-list--dim", partial=True)
         text = Text(no_wrap=True)
         text.append(" ✓ " if row.translated else "   ", style=ok)
-        text.append_text(_cell(row.lang, cols["lang"], self.get_component_rich_style("article-list--lang")))
+        lang = self.get_component_rich_style("article-list--lang", partial=True)
+        text.append_text(_cell(row.lang, cols["lang"], lang))
         text.append_text(_cell(row.date or "", cols["date"], dim))
         text.append_text(_cell(one_line(row.title), cols["title"]))
         text.append_text(_cell(one_line(row.source), cols["source"], dim))
@@ -171,7 +172,7 @@ class ArticleList(ScrollView, can_focus=True):
     def _snippet_line(self, row: Row, width: int) -> Text:
         hit = self.get_component_rich_style("article-list--hit")
         snippet = safe_text(
-            flat(row.snippet), style=self.get_component_rich_style("article-list--dim"),
+            flat(row.snippet), style=self.get_component_rich_style("article-list--dim", partial=True),
             spans=[(start, end, hit) for start, end in row.highlights],
         )
         # Show the first highlight even when the snippet is longer than the row.

@@ -10,6 +10,7 @@ from textual.widgets.option_list import Option
 from tui.app.core import FACET_KEYS
 from tui.app.textutil import one_line
 
+FACET_WIDTH = 26  # the panel's inner width (diglot.tcss: #facets width 28)
 TITLES = {"lang": "Language", "source": "Source", "year": "Year", "entity": "Entity"}
 
 
@@ -47,10 +48,13 @@ class FacetList(OptionList):
                 self._keys[option_id] = (key, value)
                 mark = "● " if chosen == value else "  "
                 label = one_line(labels.get(value, value) if key == "entity" else value) or "—"
-                text = Text(mark, style="bold")
+                suffix = f" {count}" if count else ""
+                room = max(6, FACET_WIDTH - len(mark) - len(suffix))
+                if len(label) > room:
+                    label = label[: room - 1] + "…"
+                text = Text(mark, style="bold", no_wrap=True, overflow="ellipsis")
                 text.append(label)
-                if count:
-                    text.append(f" {count}", style="dim")
+                text.append(suffix, style="dim")
                 options.append(Option(text, id=option_id))
         self.add_options(options)
         if highlighted is not None and highlighted < self.option_count:

@@ -57,14 +57,18 @@ class JobBar(Horizontal):
     def on_mount(self) -> None:
         self.display = False
 
+    _label = ""
+
     def start(self, label: str, *, cancellable: bool = True) -> None:
+        self._label = label
         self.display = True
         self.query_one("#job-label", Label).update(Text(label))
         self.query_one("#job-hint", Label).display = cancellable
         self.query_one("#job-progress", ProgressBar).update(total=None, progress=0)
 
     def show(self, progress: Progress) -> None:
-        self.query_one("#job-label", Label).update(Text(describe_progress(progress)))
+        # The job's own label first ("Translating fr → en…"), then the stage the core reports.
+        self.query_one("#job-label", Label).update(Text(f"{self._label} {describe_progress(progress)}"))
         bar = self.query_one("#job-progress", ProgressBar)
         if progress.total:
             bar.update(total=progress.total, progress=progress.done)

@@ -16,18 +16,34 @@ from tui.library.importers.text import TextImporter
 __all__ = ["FormatError", "Importer", "Parsed", "RecordRefusal", "EXTENSIONS", "choose", "sniff", "by_name"]
 
 TEXT, MARKDOWN, JSON, JSONL, HTML, FEED = (
-    TextImporter(), MarkdownImporter(), JsonImporter(), JsonLinesImporter(), HtmlImporter(), FeedImporter()
+    TextImporter(),
+    MarkdownImporter(),
+    JsonImporter(),
+    JsonLinesImporter(),
+    HtmlImporter(),
+    FeedImporter(),
 )
 _BY_NAME: dict[str, Importer] = {imp.name: imp for imp in (TEXT, MARKDOWN, JSON, JSONL, HTML, FEED)}
 
 # Extensions a folder import picks up (a file named on the command line is always tried).
 EXTENSIONS: dict[str, Importer] = {
-    ".txt": TEXT, ".text": TEXT,
-    ".md": MARKDOWN, ".markdown": MARKDOWN, ".mdown": MARKDOWN,
+    ".txt": TEXT,
+    ".text": TEXT,
+    ".md": MARKDOWN,
+    ".markdown": MARKDOWN,
+    ".mdown": MARKDOWN,
     ".json": JSON,
-    ".jsonl": JSONL, ".ndjson": JSONL, ".jsonlines": JSONL,
-    ".html": HTML, ".htm": HTML, ".xhtml": HTML, ".shtml": HTML,
-    ".rss": FEED, ".atom": FEED, ".xml": FEED, ".rdf": FEED,
+    ".jsonl": JSONL,
+    ".ndjson": JSONL,
+    ".jsonlines": JSONL,
+    ".html": HTML,
+    ".htm": HTML,
+    ".xhtml": HTML,
+    ".shtml": HTML,
+    ".rss": FEED,
+    ".atom": FEED,
+    ".xml": FEED,
+    ".rdf": FEED,
 }
 
 _FEED = re.compile(r"<(?:rss|feed|rdf:RDF)\b", re.IGNORECASE)

@@ -8,7 +8,6 @@ import re
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from email.utils import parsedate_tz
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -103,6 +102,8 @@ def normalise_date(value: Any) -> str | None:
             if pattern is _DAY_FIRST and not _valid(year, month, day) and _valid(year, day, month):
                 month, day = day, month  # 05/19/2023: only the US order makes sense
             return f"{year:04d}-{month:02d}-{day:02d}" if _valid(year, month, day) else None
+    from email.utils import parsedate_tz  # imported here: the email package is slow to import
+
     parsed = parsedate_tz(text)  # RFC 2822, as in RSS: "Fri, 19 May 2023 10:00:00 +0000"
     if parsed and _valid(parsed[0], parsed[1], parsed[2]):
         return f"{parsed[0]:04d}-{parsed[1]:02d}-{parsed[2]:02d}"
@@ -152,12 +153,54 @@ def _date_words(text: str) -> str | None:
 
 # -- languages --------------------------------------------------------------------------------------------------
 _THREE_LETTER = {
-    "ara": "ar", "bul": "bg", "cat": "ca", "ces": "cs", "cze": "cs", "dan": "da", "deu": "de", "ger": "de",
-    "ell": "el", "gre": "el", "eng": "en", "spa": "es", "est": "et", "fas": "fa", "per": "fa", "fin": "fi",
-    "fra": "fr", "fre": "fr", "gle": "ga", "heb": "he", "hin": "hi", "hun": "hu", "ind": "id", "ita": "it",
-    "jpn": "ja", "kor": "ko", "lit": "lt", "lav": "lv", "nld": "nl", "dut": "nl", "nor": "no", "nob": "nb",
-    "pol": "pl", "por": "pt", "ron": "ro", "rum": "ro", "rus": "ru", "slk": "sk", "slo": "sk", "slv": "sl",
-    "swe": "sv", "tha": "th", "tur": "tr", "ukr": "uk", "urd": "ur", "vie": "vi", "zho": "zh", "chi": "zh",
+    "ara": "ar",
+    "bul": "bg",
+    "cat": "ca",
+    "ces": "cs",
+    "cze": "cs",
+    "dan": "da",
+    "deu": "de",
+    "ger": "de",
+    "ell": "el",
+    "gre": "el",
+    "eng": "en",
+    "spa": "es",
+    "est": "et",
+    "fas": "fa",
+    "per": "fa",
+    "fin": "fi",
+    "fra": "fr",
+    "fre": "fr",
+    "gle": "ga",
+    "heb": "he",
+    "hin": "hi",
+    "hun": "hu",
+    "ind": "id",
+    "ita": "it",
+    "jpn": "ja",
+    "kor": "ko",
+    "lit": "lt",
+    "lav": "lv",
+    "nld": "nl",
+    "dut": "nl",
+    "nor": "no",
+    "nob": "nb",
+    "pol": "pl",
+    "por": "pt",
+    "ron": "ro",
+    "rum": "ro",
+    "rus": "ru",
+    "slk": "sk",
+    "slo": "sk",
+    "slv": "sl",
+    "swe": "sv",
+    "tha": "th",
+    "tur": "tr",
+    "ukr": "uk",
+    "urd": "ur",
+    "vie": "vi",
+    "zho": "zh",
+    "chi": "zh",
 }
 _LANG_TAG = re.compile(r"^([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]{1,8})*$")
 

@@ -73,8 +73,13 @@ def _body(entry: Mapping[str, Any]) -> tuple[str, Any]:
     candidates = [c for c in entry.get("content") or [] if isinstance(c, Mapping)]
     summary = entry.get("summary_detail") or {}
     if entry.get("summary"):
-        candidates.append({"value": entry.get("summary"), "type": summary.get("type", "text/html"),
-                           "language": summary.get("language")})
+        candidates.append(
+            {
+                "value": entry.get("summary"),
+                "type": summary.get("type", "text/html"),
+                "language": summary.get("language"),
+            }
+        )
     best, lang = "", None
     for candidate in candidates:
         value = candidate.get("value") or ""

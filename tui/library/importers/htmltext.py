@@ -9,8 +9,34 @@ import re
 from html.parser import HTMLParser
 
 _BLOCKS = {
-    "p", "div", "section", "article", "header", "footer", "aside", "main", "blockquote", "pre", "li", "ul", "ol",
-    "dl", "dt", "dd", "table", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "figure", "figcaption", "hr", "address",
+    "p",
+    "div",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "aside",
+    "main",
+    "blockquote",
+    "pre",
+    "li",
+    "ul",
+    "ol",
+    "dl",
+    "dt",
+    "dd",
+    "table",
+    "tr",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "figure",
+    "figcaption",
+    "hr",
+    "address",
 }
 _SKIP = {"script", "style", "noscript", "template", "svg", "head", "iframe", "object", "button", "form", "select"}
 _VOID = {"br", "hr", "img", "input", "meta", "link", "area", "base", "col", "embed", "source", "track", "wbr"}

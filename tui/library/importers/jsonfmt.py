@@ -7,6 +7,7 @@ outlet/publisher), id (or doc_id/guid) used as the article's ref and in its sour
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from tui.library.importers.base import (
     pick,
     record_key,
 )
+from tui.library.importers.htmltext import html_to_text
 from tui.library.model import ArticleDraft
 
 _TEXT_FIELDS = ("text", "body", "content", "article", "content_text", "full_text")
@@ -49,10 +51,16 @@ def record_draft(record: Any, path: Path, index: int, where: str) -> Parsed:
     )
 
 
+_MARKUP = re.compile(r"^\s*<[A-Za-z!]|</(?:p|div|li|h[1-6])>|<br\s*/?>", re.IGNORECASE)
+
+
 def _text(record: Mapping[str, Any]) -> str | None:
     for name in _TEXT_FIELDS:
         value = record.get(name)
         if isinstance(value, str) and value.strip():
+            # Scraped exports often keep the page's HTML in the text field: read it as HTML.
+            if value.lstrip().startswith("<") and _MARKUP.search(value[:4096]):
+                return html_to_text(value) or None
             return value
         if isinstance(value, list) and value and all(isinstance(p, str) for p in value):
             return "\n\n".join(value)

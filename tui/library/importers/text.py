@@ -29,7 +29,7 @@ def split_header(text: str) -> tuple[dict[str, str], str]:
             break
         key = m.group(1).lower()
         key = "lang" if key == "language" else key
-        line, newline, after = rest[m.end():].partition("\n")
+        line, newline, after = rest[m.end() :].partition("\n")
         has_separator = ":" in m.group(0) or "=" in m.group(0)
         if key == "date" and len(line.strip()) <= 40 and (whole := normalise_date(line)) and key not in meta:
             value, rest = whole, after  # a date written in words on its own line: "date 19 May 2023"
@@ -38,7 +38,7 @@ def split_header(text: str) -> tuple[dict[str, str], str]:
             value = _token_value(key, token)
             if value is None or key in meta:
                 break
-            remainder = line.strip()[len(token):].strip()
+            remainder = line.strip()[len(token) :].strip()
             rest = remainder + newline + after if remainder else after
         else:
             # Without a colon, only a lowercase key counts ("Source of the trouble was..." is prose).
@@ -65,6 +65,11 @@ class TextImporter:
         meta, body = split_header(text)
         extra = {"url": meta["url"]} if "url" in meta else {}
         yield ArticleDraft(
-            source_key=file_key(path), raw=body, title=meta.get("title"), date=meta.get("date"),
-            lang=meta.get("lang"), source=meta.get("source"), extra=extra,
+            source_key=file_key(path),
+            raw=body,
+            title=meta.get("title"),
+            date=meta.get("date"),
+            lang=meta.get("lang"),
+            source=meta.get("source"),
+            extra=extra,
         )
