@@ -146,7 +146,7 @@ def percentile(values: list[float], pct: float) -> float:
     return ordered[k]
 
 
-def run(size: int, workdir: Path, rounds: int, limit: int) -> dict[str, object]:
+def run(size: int, workdir: Path, rounds: int, limit: int, *, reuse: bool = False) -> dict[str, object]:
     workdir.mkdir(parents=True, exist_ok=True)
     store = Store(workdir / "library.sqlite3")
     index_dir = workdir / "index"
@@ -154,20 +154,24 @@ def run(size: int, workdir: Path, rounds: int, limit: int) -> dict[str, object]:
     with PeakRss() as rss:
         # Wall time and this process's CPU time: on a shared machine the CPU figures are the stable ones.
         t0, c0 = time.perf_counter(), time.process_time()
-        for draft, lang, title in articles(size):
-            store.save(draft, clean(draft.raw, lang), lang, title)
+        if not reuse:
+            for draft, lang, title in articles(size):
+                store.save(draft, clean(draft.raw, lang), lang, title)
         t_import, c_import = time.perf_counter() - t0, time.process_time() - c0
         t1, c1 = time.perf_counter(), time.process_time()
         indexed = sync_index(store, index_dir)
         t_index, c_index = time.perf_counter() - t1, time.process_time() - c1
-        result.update(
-            articles=store.count(), indexed=indexed, import_s=round(t_import, 1), index_s=round(t_index, 1),
-            import_per_s=round(size / t_import, 1), index_per_s=round(size / t_index, 1),
-            import_index_per_s=round(size / (t_import + t_index), 1),
-            import_cpu_s=round(c_import, 1), index_cpu_s=round(c_index, 1),
-            import_index_per_cpu_s=round(size / (c_import + c_index), 1),
-            load_avg=os.getloadavg()[0],
-        )
+        if reuse:  # search figures only: the library and index were built by an earlier run
+            result.update(reused=True, articles=store.count(), indexed_now=indexed)
+        else:
+            result.update(
+                articles=store.count(), indexed=indexed, import_s=round(t_import, 1), index_s=round(t_index, 1),
+                import_per_s=round(size / t_import, 1), index_per_s=round(size / t_index, 1),
+                import_index_per_s=round(size / (t_import + t_index), 1),
+                import_cpu_s=round(c_import, 1), index_cpu_s=round(c_index, 1),
+                import_index_per_cpu_s=round(size / (c_import + c_index), 1),
+            )
+        result["load_avg"] = os.getloadavg()[0]
         stats = index_stats(index_dir)
         result.update(index_mb=round(stats["bytes"] / 1e6, 1), segments=stats["segments"])
         t2 = time.perf_counter()
@@ -203,18 +207,50 @@ def run(size: int, workdir: Path, rounds: int, limit: int) -> dict[str, object]:
     return result
 
 
+def calibrate(n: int = 2000) -> dict[str, object]:
+    """Plain Whoosh (one ID + one default TEXT field) on the same texts: how fast is this machine right now?
+
+    ../shared/NOTES.md measured 710-830 docs/s for this kind of indexing on a quiet machine; dividing by the
+    figure here tells how much a busy, shared machine slows every other number down.
+    """
+    from whoosh import index as whoosh_index
+    from whoosh.fields import ID, TEXT, Schema
+
+    rows = _rows()
+    folder = tempfile.mkdtemp(prefix="diglot-calibrate-")
+    ix = whoosh_index.create_in(folder, Schema(id=ID(stored=True, unique=True), body=TEXT))
+    t0, c0 = time.perf_counter(), time.process_time()
+    writer = ix.writer(limitmb=96)
+    for i in range(n):
+        writer.add_document(id=str(i), body=f"{rows[i % len(rows)]['text']} {i}")
+    writer.commit()
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    return {"calibration_docs": n, "plain_whoosh_per_s": round(n / wall, 1),
+            "plain_whoosh_per_cpu_s": round(n / cpu, 1), "load_avg": os.getloadavg()[0]}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=1000, help="number of articles (default 1000)")
     parser.add_argument("--workdir", type=Path, help="library folder (default: a new temporary folder)")
     parser.add_argument("--rounds", type=int, default=3, help="timed rounds over the query set")
     parser.add_argument("--limit", type=int, default=10, help="hits per search, all highlighted")
+    parser.add_argument("--calibrate", action="store_true",
+                        help="only index 2,000 texts with plain Whoosh, to gauge the machine's current speed")
+    parser.add_argument("--reuse", action="store_true",
+                        help="measure searches on the library already in --workdir (no import)")
     parser.add_argument("--json", type=Path, help="append the result as one JSON line to this file")
     args = parser.parse_args()
+    if args.calibrate:
+        print(json.dumps(calibrate()))
+        return 0
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix=f"diglot-bench-{args.size}-"))
-    if (workdir / "library.sqlite3").exists():
-        parser.error(f"{workdir} already holds a library; give an empty folder")
-    result = run(args.size, workdir, args.rounds, args.limit)
+    exists = (workdir / "library.sqlite3").exists()
+    if exists and not args.reuse:
+        parser.error(f"{workdir} already holds a library; give an empty folder or --reuse")
+    if args.reuse and not exists:
+        parser.error(f"--reuse: no library in {workdir}")
+    result = run(args.size, workdir, args.rounds, args.limit, reuse=args.reuse)
     result.update(machine=f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
                   workdir=str(workdir))
     line = json.dumps(result, ensure_ascii=False)

@@ -192,18 +192,6 @@ async def test_help_screen_lists_keys(diglot_home: Path) -> None:
         assert isinstance(app.screen, LibraryScreen)
 
 
-async def test_command_palette_offers_screen_actions(diglot_home: Path) -> None:
-    app = DiglotApp()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await pilot.press(*"Filters")
-        await settle(pilot)
-        await pilot.pause(0.2)
-        assert "Filters" in screen_text(pilot)
-
-
 async def test_no_color_is_respected(diglot_home: Path, monkeypatch) -> None:  # noqa: ANN001
     monkeypatch.setenv("NO_COLOR", "1")
     app = DiglotApp()
@@ -228,14 +216,37 @@ async def test_first_paint_does_not_wait_for_the_library(diglot_home: Path, monk
     monkeypatch.setattr(core, "open_library", slow_open)
     app = DiglotApp(analyse_on_open=False)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        await pilot.pause()
-        text = screen_text(pilot)
-        assert "Opening the library" in text  # painted, with a progress line, while the worker waits
+        await wait_for(pilot, lambda: "Preparing the library" in screen_text(pilot))
+        # Painted, with a progress line, while seeding and indexing wait.
+        assert "Importing the sample articles" in screen_text(pilot)
         release.set()
         await settle(pilot)
         assert len(list_titles(pilot)) == 2
-        assert "Opening the library" not in screen_text(pilot)
+        assert "Preparing the library" not in screen_text(pilot)
+
+
+async def test_list_shows_before_the_index_is_synced(diglot_home: Path, monkeypatch) -> None:  # noqa: ANN001
+    import threading
+
+    from tui.app import core
+
+    open_library().close()  # not the first start: the samples are stored
+    real = core.open_library
+    release = threading.Event()
+
+    def slow_open(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        release.wait(10)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(core, "open_library", slow_open)
+    app = DiglotApp(analyse_on_open=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        # Both at once: the rows are painted while the index sync is still held.
+        await wait_for(pilot, lambda: "Preparing the library" in (text := screen_text(pilot))
+                       and "Le Japon et la France" in text and "Francia e Giappone" in text)
+        release.set()
+        await settle(pilot)
+        assert "Preparing the library" not in screen_text(pilot)
 
 
 async def test_command_palette_runs_a_screen_action(diglot_home: Path) -> None:
@@ -259,3 +270,27 @@ async def test_command_palette_runs_a_screen_action(diglot_home: Path) -> None:
         await settle(pilot)
         assert app.screen is screen
         assert not screen.query_one("#facets").display
+
+
+def test_config_keys_accept_dotted_and_nested_forms(tmp_path: Path) -> None:
+    from tui.app.config import load_config
+
+    path = tmp_path / "config.toml"
+    path.write_text('[keys]\n"app.help" = "h"\nreader.side = "b"\n[ui]\ntheme = "nord"\n[reader]\nview = "side"\n',
+                    encoding="utf-8")
+    config = load_config(path)
+    assert config.keys == {"app.help": "h", "reader.side": "b"}
+    assert config.theme == "nord"
+    assert config.view == "side"
+
+
+async def test_sort_key_cycles_the_order(diglot_home: Path) -> None:
+    app = DiglotApp(analyse_on_open=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert "sorted by newest first" in screen_text(pilot)
+        before = list_titles(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        assert "sorted by title" in screen_text(pilot)
+        assert list_titles(pilot) == sorted(before, key=str.lower)

@@ -148,6 +148,15 @@ async def test_search_hits_are_marked_in_the_reader(diglot_home: Path) -> None:
         hit_style = view.get_component_rich_style("aligned--hit")
         styled = [seg for strip in view._lines for seg in strip if seg.text.strip() == "Kishida"]  # noqa: SLF001
         assert styled and all(seg.style and seg.style.bgcolor == hit_style.bgcolor for seg in styled)
+        # n jumps from hit to hit.
+        hit_sentences = screen.hit_sentences()
+        assert len(hit_sentences) >= 2
+        await pilot.press("n")
+        assert view.cursor == hit_sentences[0]
+        await pilot.press("n")
+        assert view.cursor == hit_sentences[1]
+        await pilot.press("N")
+        assert view.cursor == hit_sentences[0]
 
 
 async def test_escape_cancels_a_running_translation_then_goes_back(

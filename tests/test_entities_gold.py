@@ -14,6 +14,7 @@ from tui.library.ingest import import_seeds
 from tui.library.library import Library
 
 DATA = Path(__file__).parent / "data"
+pytestmark = pytest.mark.usefixtures("diglot_home")
 
 
 def gold_spans(text: str, gold: list[dict[str, str]]) -> set[tuple[int, int, str]]:
@@ -68,9 +69,16 @@ def test_mentions_carry_their_text(seed_texts: dict[str, str]) -> None:
 
 
 def test_japan_links_to_one_id_in_every_language() -> None:
-    ids = {recognise(text, lang)[0].entity_id for text, lang in (
-        ("Le Japon a signé.", "fr"), ("Il Giappone ha firmato.", "it"), ("Japan signed.", "en"),
-        ("Japan hat unterzeichnet.", "de"), ("Japón firmó.", "es"))}
+    ids = {
+        recognise(text, lang)[0].entity_id
+        for text, lang in (
+            ("Le Japon a signé.", "fr"),
+            ("Il Giappone ha firmato.", "it"),
+            ("Japan signed.", "en"),
+            ("Japan hat unterzeichnet.", "de"),
+            ("Japón firmó.", "es"),
+        )
+    }
     assert ids == {"place:JP"}
     assert {gazetteer().lookup(n).id for n in ("Royaume-Uni", "Regno Unito", "United Kingdom")} == {"place:GB"}
 
@@ -78,6 +86,16 @@ def test_japan_links_to_one_id_in_every_language() -> None:
 def test_same_people_and_places_across_the_two_seeds(seed_texts: dict[str, str]) -> None:
     fr = {m.entity_id for m in recognise(seed_texts["fr"], "fr")}
     it = {m.entity_id for m in recognise(seed_texts["it"], "it")}
-    for ident in ("place:JP", "place:FR", "place:FR-paris", "person:fumio-kishida", "person:emmanuel-macron",
-                  "person:sebastien-lecornu", "org:g7", "other:raa", "place:indo-pacific", "other:ww2"):
+    for ident in (
+        "place:JP",
+        "place:FR",
+        "place:FR-paris",
+        "person:fumio-kishida",
+        "person:emmanuel-macron",
+        "person:sebastien-lecornu",
+        "org:g7",
+        "other:raa",
+        "place:indo-pacific",
+        "other:ww2",
+    ):
         assert ident in fr and ident in it, ident

@@ -9,15 +9,14 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_search_index import save_seeds, save_text  # tests/ is on sys.path (rootdir import mode)
 
 from tui.cli.main import main
 from tui.errors import UsageError
 from tui.library.store import Store
 from tui.search.highlight import match_spans
 from tui.search.indexer import sync_index
-from tui.search.searcher import SearchResults, Searcher
-
-from test_search_index import save_seeds, save_text  # tests/ is on sys.path (rootdir import mode)
+from tui.search.searcher import Searcher, SearchResults
 
 SECURITY_FR = (
     "Le gouvernement renforce la sécurité des frontières.\n\n"
@@ -115,6 +114,8 @@ def test_field_filters(world) -> None:
         ids(world)["election"], ids(world)["wahl"], ids(world)["security"]}
     assert set(hits(world, "date:[2018-07 TO 2019-03]")) == {ids(world)["wahl"], ids(world)["security"]}
     assert hits(world, "year:2021") == [ids(world)["eleccion"]]
+    assert set(hits(world, "date:[2020 TO]")) == {ids(world)["eleccion"], ids(world)["fr"]}
+    assert hits(world, "date:[2018-06-01 TO 2018-06-30]") == [ids(world)["election"]]
     assert hits(world, "gobierno", filters={"source": "El País"}) == [ids(world)["eleccion"]]
 
 
@@ -123,6 +124,12 @@ def test_prefix_and_fuzzy(world) -> None:
     assert ids(world)["security"] in hits(world, "gouvernment~")
     assert ids(world)["wahl"] in hits(world, "Regirung~")
     assert set(hits(world, "Kishidda~")) == {ids(world)["fr"], ids(world)["it"]}
+
+
+def test_every_word_is_required(world) -> None:
+    assert hits(world, "Kishida zzqxwv") == []
+    assert hits(world, "Kishida gobeirnoxx~") == []
+    assert hits(world, "Kishida OR zzqxwv")
 
 
 def test_did_you_mean(world) -> None:

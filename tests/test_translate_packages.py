@@ -67,7 +67,7 @@ def _valid_entries(source: Path) -> dict[str, bytes]:
 
 @pytest.mark.parametrize("case", [
     "garbage", "truncated", "dotdot", "absolute", "symlink", "no_metadata", "bad_metadata", "no_model",
-    "no_sentencepiece", "two_folders", "crc",
+    "no_sentencepiece", "two_folders", "crc", "bad_sentencepiece",
 ])
 def test_bad_archives_are_refused_and_leave_nothing(
     case: str, translate_library: Library, tiny_packages: TinyPackages, diglot_home: Path, tmp_path: Path,
@@ -97,6 +97,8 @@ def test_bad_archives_are_refused_and_leave_nothing(
         _zip(bad, {k: v for k, v in entries.items() if not k.endswith("sentencepiece.model")})
     elif case == "two_folders":
         _zip(bad, {**entries, "other/README.md": b"x"})
+    elif case == "bad_sentencepiece":  # passes the archive checks, fails after extraction: staging removed
+        _zip(bad, {**entries, f"{top}/sentencepiece.model": b"not a sentencepiece model"})
     elif case == "crc":
         data = bytearray(good.read_bytes())
         offset = data.find(b"translate-fr_en-tiny/model/model.bin") + 200  # inside the stored/deflated data

@@ -140,8 +140,12 @@ def main(data_dir: str, out: str) -> None:
         cc, name, pop = city["countrycode"], city["name"], city["population"]
         if any(ch.isdigit() for ch in name):
             continue
-        if not (pop >= MIN_POP or (cc in CLOSE and pop >= MIN_POP_CLOSE) or (cc, name) in capitals
-                or fold(name) in EXONYMS_FOLDED):
+        if not (
+            pop >= MIN_POP
+            or (cc in CLOSE and pop >= MIN_POP_CLOSE)
+            or (cc, name) in capitals
+            or fold(name) in EXONYMS_FOLDED
+        ):
             continue
         aliases = [name] + [a for a in city["alternatenames"] if keep_alias(a, name, stops)]
         extra = EXONYMS_FOLDED.get(fold(name), []) + EXONYMS_FOLDED.get(fold(city.get("asciiname", "")), [])

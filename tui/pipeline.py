@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from tui.library.ingest import ImportReport, import_paths, import_seeds
@@ -28,17 +28,37 @@ def open_library(
         if store.count() == 0:
             import_seeds(store)
         store.set_meta(SEEDED_KEY, "1")
-    sync(library, progress=progress, cancel=cancel)
+    # Not waiting: while another process imports, it is the index writer and indexes what it stores.
+    sync(library, progress=progress, cancel=cancel, wait=False)
     return library
 
 
-def sync(library: Library, *, progress: ProgressCallback = ignore_progress, cancel: CancelToken | None = None) -> int:
-    """Index whatever changed in the store since the last run (also repairs an index a crash left behind)."""
+def sync(
+    library: Library, *, progress: ProgressCallback = ignore_progress, cancel: CancelToken | None = None,
+    wait: bool = True,
+) -> int:
+    """Index whatever changed in the store since the last run (also repairs an index a crash left behind).
+
+    Under the write lock, so that one process at a time writes the index (Whoosh would otherwise make the
+    second writer fail after a timeout); `wait=False` skips the sync when another process holds the lock.
+    The index is checked even when nothing is stale: a damaged or deleted index is rebuilt from the store.
+    """
+    with exclusive(library.paths.lock_dir / WRITE_LOCK, on_wait=_waiting(progress), wait=wait) as held:
+        return _sync(library, progress=progress, cancel=cancel) if held else 0
+
+
+def _sync(library: Library, *, progress: ProgressCallback, cancel: CancelToken | None) -> int:
+    """The sync itself; the caller holds the write lock."""
     from tui.search.indexer import sync_index
 
-    if not library.store.count_stale():
-        return 0
     return sync_index(library.store, library.index_dir, progress=progress, cancel=cancel)
+
+
+def _waiting(progress: ProgressCallback) -> Callable[[], None]:
+    def waiting() -> None:
+        progress(Progress("waiting", 0, 0, "another import is running; waiting for it to finish"))
+
+    return waiting
 
 
 def import_and_index(
@@ -52,11 +72,7 @@ def import_and_index(
 
     A second import started meanwhile (in another process) waits for this one, saying so through `progress`.
     """
-
-    def waiting() -> None:
-        progress(Progress("waiting", 0, 0, "another import is running; waiting for it to finish"))
-
-    with exclusive(library.paths.lock_dir / WRITE_LOCK, on_wait=waiting):
+    with exclusive(library.paths.lock_dir / WRITE_LOCK, on_wait=_waiting(progress)):
         report = import_paths(library.store, targets, progress=progress, cancel=cancel)
-        sync(library, progress=progress, cancel=cancel)
+        _sync(library, progress=progress, cancel=cancel)
     return report

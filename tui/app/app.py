@@ -13,6 +13,7 @@ from textual.screen import Screen
 from tui.app import core
 from tui.app.commands import DiglotCommands
 from tui.app.config import UIConfig, load_config
+from tui.app.textutil import one_line
 from tui.errors import DiglotError
 from tui.library.library import Library
 from tui.paths import Paths, current_paths
@@ -86,10 +87,11 @@ class DiglotApp(App[int]):
 
     def show_error(self, err: BaseException) -> None:
         """Errors from the core appear as notifications: one line, never a traceback."""
+        # Messages can quote file names or article text: control characters made visible, no markup.
         if isinstance(err, DiglotError):
-            self.notify(str(err), title="Diglot", severity="error", markup=False)
+            self.notify(one_line(str(err)), title="Diglot", severity="error", markup=False)
         else:
-            self.notify(f"Unexpected error: {type(err).__name__}: {err} (details in {self._log_path()})",
+            self.notify(one_line(f"Unexpected error: {type(err).__name__}: {err} (details in {self._log_path()})"),
                         title="Diglot", severity="error", markup=False)
 
     def _log_path(self):  # noqa: ANN202 - Path

@@ -35,6 +35,14 @@ def open_library(
     return _open(paths, progress=progress, cancel=cancel)
 
 
+def open_store(paths: Paths | None) -> tuple[Library, bool]:
+    """The library without seeding or indexing (cheap), and whether this is its first start."""
+    from tui.pipeline import SEEDED_KEY
+
+    library = Library(paths)
+    return library, library.store.get_meta(SEEDED_KEY) is None
+
+
 def import_and_index(
     library: Library, targets: Sequence[str], *, progress: ProgressCallback, cancel: CancelToken | None
 ) -> Any:
@@ -44,9 +52,10 @@ def import_and_index(
 
 
 def sync_index(library: Library, *, progress: ProgressCallback = ignore_progress) -> int:
+    """Index what changed; skipped when another process holds the index (it indexes our changes too)."""
     from tui.pipeline import sync
 
-    return sync(library, progress=progress)
+    return sync(library, progress=progress, wait=False)
 
 
 @dataclass(slots=True)
@@ -162,16 +171,32 @@ def browse_facets(library: Library, filters: dict[str, str], top: int = 12) -> d
 
 
 def entity_labels(library: Library, entity_ids: Sequence[str]) -> dict[str, str]:
-    """Display names of entity ids (for the entity facet)."""
+    """Display names of entity ids (for the entity facet). The index may hand ids back lower-cased."""
     ids = list(entity_ids)
-    if not ids:
-        return {}
-    marks = ",".join("?" * len(ids))
+    labels: dict[str, str] = {}
+    for ident in ids:
+        if ident.lower().startswith("date:"):
+            labels[ident] = ident.split(":", 1)[1]
+    wanted = [i for i in ids if i not in labels]
+    if not wanted:
+        return labels
+    marks = ",".join("?" * len(wanted))
     try:
-        rows = library.store.conn.execute(f"SELECT id, name FROM entities WHERE id IN ({marks})", ids)
-        return {r[0]: r[1] for r in rows}
-    except Exception:  # noqa: BLE001
-        return {}
+        rows = library.store.conn.execute(
+            f"SELECT id, name FROM entities WHERE lower(id) IN ({marks})", [i.lower() for i in wanted]
+        ).fetchall()
+    except Exception:  # noqa: BLE001 - no entity tables yet
+        return labels
+    by_lower = {row[0].lower(): row[1] for row in rows}
+    for ident in wanted:
+        if ident.lower() in by_lower:
+            labels[ident] = by_lower[ident.lower()]
+    return labels
+
+
+def useful_entity_facet(values: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """Weekdays and bare months name nearly every article: no use as a filter."""
+    return [(v, n) for v, n in values if not v.lower().startswith(("date:weekday", "date:month"))]
 
 
 class SearchSession:
@@ -188,7 +213,7 @@ class SearchSession:
                 from tui.search.searcher import Searcher
             except ImportError as err:
                 raise _missing("search", err) from err
-            self._searcher = Searcher(self.library.index_dir)
+            self._searcher = Searcher(self.library.index_dir, self.library.store)
         return self._searcher
 
     def search(self, query: str, *, offset: int, limit: int, filters: dict[str, str]) -> Page:

@@ -27,9 +27,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true", help="JSON output")
     p.set_defaults(func=run_entities)
 
-    r = sub.add_parser("related", help="articles related to an article, in any language",
-                       description="Articles sharing the most (rare) entities and numbers with the article, in any "
-                       "language, and similar English text when translations exist.")
+    r = sub.add_parser(
+        "related",
+        help="articles related to an article, in any language",
+        description="Articles sharing the most (rare) entities and numbers with the article, in any "
+        "language, and similar English text when translations exist.",
+    )
     r.add_argument("id", help="article id")
     r.add_argument("--limit", type=int, default=10)
     r.add_argument("--json", action="store_true", help="JSON output")
@@ -127,8 +130,9 @@ def _article(args: argparse.Namespace) -> int:
     finally:
         library.close()
     if args.json:
-        emit_json({"article": article.id, "lang": article.lang,
-                   "entities": [{**e.as_dict(), "count": n} for e, n in rows]})
+        emit_json(
+            {"article": article.id, "lang": article.lang, "entities": [{**e.as_dict(), "count": n} for e, n in rows]}
+        )
         return 0
     if not rows:
         say("No entities found.")
@@ -147,16 +151,24 @@ def run_related(args: argparse.Namespace) -> int:
     try:
         store = library.store
         store.get(args.id)
-        analyse_all(store, progress=_progress_bar)  # related needs every article's entities: analyse what is missing (fast when none)
+        analyse_all(
+            store, progress=_progress_bar
+        )  # related needs every article's entities: analyse what is missing (fast when none)
         ranked = related_articles(store, args.id, limit=args.limit)
         summaries = {s.id: s for s in store.summaries(ids=[aid for aid, _ in ranked], limit=len(ranked) or 1)}
     finally:
         library.close()
     rows = [(aid, score, summaries.get(aid)) for aid, score in ranked]
     if args.json:
-        emit_json({"article": args.id, "related": [
-            {"id": aid, "score": score, "lang": s.lang if s else None, "title": s.title if s else None}
-            for aid, score, s in rows]})
+        emit_json(
+            {
+                "article": args.id,
+                "related": [
+                    {"id": aid, "score": score, "lang": s.lang if s else None, "title": s.title if s else None}
+                    for aid, score, s in rows
+                ],
+            }
+        )
         return 0
     if not rows:
         say("No related articles.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 from collections.abc import Sequence
 
@@ -38,6 +39,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DiglotError as err:
         print(f"diglot: {err}", file=sys.stderr)
         return err.exit_code
+    except sqlite3.DatabaseError as err:  # damage past the first page shows only when a query reads it
+        from tui.paths import current_paths
+
+        print(f"diglot: The library {current_paths().db} is damaged ({err}); restore a backup or move it away.",
+              file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("diglot: interrupted.", file=sys.stderr)
         return 130

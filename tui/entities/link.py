@@ -68,7 +68,9 @@ def link(mentions: Sequence[Mention], *, surname_lookup: SurnameLookup | None = 
             counts[m.text] = counts.get(m.text, 0) + 1
     for m in mentions:
         if _is_acronym(m.text) and len(m.text) >= 3:
-            rivals = [t for t in counts if t != m.text and _letters(t) == _letters(m.text) and counts[t] > counts[m.text]]
+            rivals = [
+                t for t in counts if t != m.text and _letters(t) == _letters(m.text) and counts[t] > counts[m.text]
+            ]
             if rivals:
                 twin = next(x for x in mentions if x.text == rivals[0])
                 m.entity_id, m.type = twin.entity_id, twin.type

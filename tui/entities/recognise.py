@@ -19,6 +19,7 @@ from tui.entities.gazetteer import (
     fold,
     gazetteer,
     month_names,
+    title_firsts,
     title_keys,
     tokens,
 )
@@ -27,18 +28,102 @@ from tui.entities.model import Mention
 SPACY_MODELS = {"fr": "fr_core_news_sm"}
 _SPACY_LABELS = {"PER": "PERSON", "PERSON": "PERSON", "LOC": "PLACE", "GPE": "PLACE", "ORG": "ORG", "MISC": "OTHER"}
 
-ARTICLES = {"le", "la", "les", "l", "il", "lo", "gli", "i", "the", "der", "die", "das", "den", "dem", "des", "el",
-            "los", "las", "un", "une", "uno", "una", "a", "an", "ein", "eine"}
+ARTICLES = {
+    "le",
+    "la",
+    "les",
+    "l",
+    "il",
+    "lo",
+    "gli",
+    "i",
+    "the",
+    "der",
+    "die",
+    "das",
+    "den",
+    "dem",
+    "des",
+    "el",
+    "los",
+    "las",
+    "un",
+    "une",
+    "uno",
+    "una",
+    "a",
+    "an",
+    "ein",
+    "eine",
+}
 # Particles allowed inside a name when a capitalised word follows ("Gruppo dei Sette", "Ludwig van Beethoven").
-CONNECTORS = {"de", "di", "da", "del", "della", "dei", "degli", "delle", "dello", "des", "du", "d", "van", "von",
-              "der", "den", "of", "y", "bin", "ben", "al", "la", "le", "los", "las", "the", "and", "et", "&", "'", "-",
-              "and", "für", "pour", "per"}
+CONNECTORS = {
+    "de",
+    "di",
+    "da",
+    "del",
+    "della",
+    "dei",
+    "degli",
+    "delle",
+    "dello",
+    "des",
+    "du",
+    "d",
+    "van",
+    "von",
+    "der",
+    "den",
+    "of",
+    "y",
+    "bin",
+    "ben",
+    "al",
+    "la",
+    "le",
+    "los",
+    "las",
+    "the",
+    "and",
+    "et",
+    "&",
+    "'",
+    "-",
+    "für",
+    "pour",
+    "per",
+}
 # Words before a lone unknown capitalised word that make it a place rather than a person ("a Sassari").
-LOC_PREPS = {"fr": {"à", "en", "au", "aux", "vers", "de", "du", "depuis"},
-             "it": {"a", "in", "ad", "da", "nel", "nella", "nello", "nei", "negli", "dal", "dalla", "verso", "presso",
-                    "tra", "fra", "sul", "sulla", "per", "dell", "della", "del", "di"},
-             "en": {"in", "at", "to", "from", "near", "of"}, "de": {"in", "nach", "aus", "bei", "von"},
-             "es": {"en", "a", "hacia", "desde", "de", "del"}}
+LOC_PREPS = {
+    "fr": {"à", "en", "au", "aux", "vers", "de", "du", "depuis"},
+    "it": {
+        "a",
+        "in",
+        "ad",
+        "da",
+        "nel",
+        "nella",
+        "nello",
+        "nei",
+        "negli",
+        "dal",
+        "dalla",
+        "verso",
+        "presso",
+        "tra",
+        "fra",
+        "sul",
+        "sulla",
+        "per",
+        "dell",
+        "della",
+        "del",
+        "di",
+    },
+    "en": {"in", "at", "to", "from", "near", "of"},
+    "de": {"in", "nach", "aus", "bei", "von"},
+    "es": {"en", "a", "hacia", "desde", "de", "del"},
+}
 # Common given names (any of our languages) that mark a capitalised run as a person.
 FIRST_NAMES = set(
     """adam adrien alain alberto alessandro alessia alexander alexandre alexis alfonso alice andrea andreas andrew
@@ -85,8 +170,9 @@ def spacy_model(lang: str):  # noqa: ANN201 - spacy.Language, imported lazily
             import spacy
 
             # The NER component has its own tok2vec here, so everything else can go: 3-4x faster.
-            _NLP[lang] = spacy.load(name, exclude=["tok2vec", "morphologizer", "parser", "attribute_ruler",
-                                                   "lemmatizer", "senter"])
+            _NLP[lang] = spacy.load(
+                name, exclude=["tok2vec", "morphologizer", "parser", "attribute_ruler", "lemmatizer", "senter"]
+            )
         return _NLP[lang]
 
 
@@ -110,6 +196,7 @@ class _Doc:
         self.folded = [w.casefold() for w in self.words]
         self.stops = _stop_words(lang)
         self.initial = [self._is_initial(i) for i in range(len(self.toks))]
+        self._inside: set[str] | None = None
 
     def _is_initial(self, i: int) -> bool:
         j = i - 1
@@ -120,6 +207,12 @@ class _Doc:
         if "\n" in self.text[self.toks[j].end() : self.toks[i].start()]:
             return True
         return self.words[j] in _SENTENCE_END
+
+    def seen_inside(self, i: int) -> bool:
+        """The word at a sentence start also occurs capitalised inside a sentence: a name, not just a capital."""
+        if self._inside is None:
+            self._inside = {w for k, w in enumerate(self.words) if not self.initial[k] and w[:1].isupper()}
+        return self.words[i] in self._inside
 
     def cap(self, i: int) -> bool:
         w = self.words[i]
@@ -141,7 +234,10 @@ def _dates(doc: _Doc) -> list[_Cand]:
     n = len(doc.words)
     i = 0
     while i < n:
-        w = fold(doc.words[i])
+        w = doc.folded[i]
+        if w not in months and w not in days and not doc.words[i].isdigit():
+            i += 1
+            continue
         cased_ok = (not lower_case_lang) == doc.cap(i) or doc.initial[i]
         if w in months and cased_ok and not (w in {"may", "march"} and doc.lang == "en" and not _num_near(doc, i)):
             start, end = i, i + 1
@@ -156,7 +252,7 @@ def _dates(doc: _Doc) -> list[_Cand]:
                 k -= 1
             if k >= 0 and doc.words[k].isdigit() and 1 <= int(doc.words[k]) <= 31:
                 day, start = int(doc.words[k]), k
-                if k - 1 >= 0 and fold(doc.words[k - 1]) in days:
+                if k - 1 >= 0 and doc.folded[k - 1] in days:
                     start = k - 1
             # "January 5, 2018"
             k = end
@@ -196,15 +292,45 @@ def _num_near(doc: _Doc, i: int) -> bool:
     return any(0 <= k < len(doc.words) and doc.words[k].isdigit() for k in (i - 1, i + 1))
 
 
-_YEAR_PREPS = {"en", "in", "nel", "dal", "del", "depuis", "since", "im", "seit", "desde", "de", "du", "à", "a",
-               "al", "fin", "d", "'", "of", "until", "bis", "jusqu", "fino"}
+_YEAR_PREPS = {
+    "en",
+    "in",
+    "nel",
+    "dal",
+    "del",
+    "depuis",
+    "since",
+    "im",
+    "seit",
+    "desde",
+    "de",
+    "du",
+    "à",
+    "a",
+    "al",
+    "fin",
+    "d",
+    "'",
+    "of",
+    "until",
+    "bis",
+    "jusqu",
+    "fino",
+}
 
 
 def _year_context(doc: _Doc, i: int) -> bool:
     """A bare year only after a temporal preposition ("en 2018", "nel 2023"), not a quantity ("2019 soldats")."""
-    return i > 0 and doc.folded[i - 1] in _YEAR_PREPS and not (i + 1 < len(doc.words) and doc.words[i + 1] in {",", "."}
-                                                                and i + 2 < len(doc.words)
-                                                                and doc.words[i + 2].isdigit())
+    return (
+        i > 0
+        and doc.folded[i - 1] in _YEAR_PREPS
+        and not (
+            i + 1 < len(doc.words)
+            and doc.words[i + 1] in {",", "."}
+            and i + 2 < len(doc.words)
+            and doc.words[i + 2].isdigit()
+        )
+    )
 
 
 def _gazetteer(doc: _Doc) -> list[_Cand]:
@@ -215,11 +341,15 @@ def _gazetteer(doc: _Doc) -> list[_Cand]:
         first = doc.words[i]
         if not (first[:1].isupper() or first[:1].isdigit()):
             continue
-        for length in range(min(gaz.max_len, n - i), 0, -1):
+        longest = gaz.first_len.get(doc.folded[i], 0)
+        for length in range(min(longest, n - i), 0, -1):
             k = tuple(doc.folded[i : i + length])
             entry = gaz.entries.get(k)
-            if entry is None or k in gaz.upper_only and not all(w.isupper() for w in doc.words[i : i + length]
-                                                                   if w[:1].isalpha()):
+            if (
+                entry is None
+                or k in gaz.upper_only
+                and not all(w.isupper() for w in doc.words[i : i + length] if w[:1].isalpha())
+            ):
                 continue
             last = doc.words[i + length - 1]
             if not last[:1].isalnum() and last not in {".", "+"}:
@@ -235,10 +365,14 @@ def _gazetteer(doc: _Doc) -> list[_Cand]:
 
 def _match_title(doc: _Doc, i: int, titles: frozenset[tuple[str, ...]]) -> int:
     """Length of the longest title starting at token i (0 when none)."""
+    if doc.folded[i] not in title_firsts(doc.lang):
+        return 0
     for length in (3, 2, 1):
         if i + length <= len(doc.words) and tuple(doc.folded[i : i + length]) in titles:
-            if length == 1 and doc.words[i] in {"M", "Me", "Dr", "Pr"} and not (
-                i + 1 < len(doc.words) and doc.words[i + 1] == "." or doc.words[i] in {"Mme", "Dr", "Pr"}
+            if (
+                length == 1
+                and doc.words[i] in {"M", "Me", "Dr", "Pr"}
+                and not (i + 1 < len(doc.words) and doc.words[i + 1] == "." or doc.words[i] in {"Mme", "Dr", "Pr"})
             ):
                 continue
             return length
@@ -253,13 +387,20 @@ def _name_after(doc: _Doc, j: int) -> int:
     while k < n:
         if k > j and not doc.adjacent(k):
             break
-        if doc.cap(k) and doc.words[k] not in _SENTENCE_END and not (doc.words[k].isupper() and len(doc.words[k]) > 1
-                                                                      and k > j):
+        if (
+            doc.cap(k)
+            and doc.words[k] not in _SENTENCE_END
+            and not (doc.words[k].isupper() and len(doc.words[k]) > 1 and k > j)
+        ):
             end = k + 1
             k += 1
-        elif doc.folded[k] in CONNECTORS and k + 1 < n and end > j and doc.cap(k + 1) and doc.folded[k] not in {
-            "et", "and", "&", "y"
-        }:
+        elif (
+            doc.folded[k] in CONNECTORS
+            and k + 1 < n
+            and end > j
+            and doc.cap(k + 1)
+            and doc.folded[k] not in {"et", "and", "&", "y"}
+        ):
             k += 1
         else:
             break
@@ -285,8 +426,15 @@ def _acronyms(doc: _Doc) -> list[_Cand]:
     for i, w in enumerate(doc.words):
         if 2 <= len(w) <= 6 and w.isupper() and w.isalpha() and not ROMAN.match(w) and w not in ACRONYM_STOP:
             # Not inside a shouted headline: neighbours in capitals too.
-            if (i > 0 and doc.words[i - 1].isupper() and doc.words[i - 1].isalpha() and len(doc.words[i - 1]) > 1
-                    and i + 1 < len(doc.words) and doc.words[i + 1].isupper() and doc.words[i + 1].isalpha()):
+            if (
+                i > 0
+                and doc.words[i - 1].isupper()
+                and doc.words[i - 1].isalpha()
+                and len(doc.words[i - 1]) > 1
+                and i + 1 < len(doc.words)
+                and doc.words[i + 1].isupper()
+                and doc.words[i + 1].isalpha()
+            ):
                 continue
             out.append(_Cand(i, i + 1, "ORG", "", 3))
     return out
@@ -307,8 +455,11 @@ def _runs(doc: _Doc) -> list[_Cand]:
             i += 1
             continue
         start = i
-        while start < end and (doc.folded[start] in ARTICLES or doc.folded[start] in CONNECTORS
-                               or (doc.initial[start] and doc.folded[start] in doc.stops)):
+        while start < end and (
+            doc.folded[start] in ARTICLES
+            or doc.folded[start] in CONNECTORS
+            or (doc.initial[start] and doc.folded[start] in doc.stops)
+        ):
             start += 1
         # A title inside the run: the name is what follows the last title word.
         for k in range(end - 1, start - 1, -1):
@@ -331,8 +482,31 @@ def _runs(doc: _Doc) -> list[_Cand]:
     return out
 
 
-_NATURAL = {"monte", "lago", "fiume", "isola", "golfo", "mare", "mar", "mont", "lac", "île", "mount", "lake",
-            "canale", "valle", "passo", "pizzo", "capo", "stretto", "baia", "océan", "oceano", "mer", "cap"}
+_NATURAL = {
+    "monte",
+    "lago",
+    "fiume",
+    "isola",
+    "golfo",
+    "mare",
+    "mar",
+    "mont",
+    "lac",
+    "île",
+    "mount",
+    "lake",
+    "canale",
+    "valle",
+    "passo",
+    "pizzo",
+    "capo",
+    "stretto",
+    "baia",
+    "océan",
+    "oceano",
+    "mer",
+    "cap",
+}
 
 
 def _place_head(doc: _Doc, start: int) -> int:
@@ -357,9 +531,11 @@ def _quoted_titles(doc: _Doc) -> list[_Cand]:
             if doc.words[j] == close:
                 inner = range(i + 1, j)
                 words = [doc.words[k] for k in inner]
-                if all(doc.cap(k) or doc.folded[k] in CONNECTORS or doc.folded[k] in ARTICLES
-                       or doc.words[k][:1].isdigit() for k in inner if doc.words[k][:1].isalnum()) and not any(
-                        x in _SENTENCE_END for x in words):
+                if all(
+                    doc.cap(k) or doc.folded[k] in CONNECTORS or doc.folded[k] in ARTICLES or doc.words[k][:1].isdigit()
+                    for k in inner
+                    if doc.words[k][:1].isalnum()
+                ) and not any(x in _SENTENCE_END for x in words):
                     out.append(_Cand(i + 1, j, "OTHER", "", 6))
                 break
             if doc.words[j] in _SENTENCE_END:
@@ -375,12 +551,14 @@ def _guess(doc: _Doc, start: int, end: int) -> _Cand | None:
         return _Cand(start, end, "PLACE", "", 5)
     if fold(words[0]) in FIRST_NAMES or words[0] in FIRST_NAMES:
         return _Cand(start, end, "PERSON", "", 5)
+    if doc.lang == "de":
+        return None  # every German noun is capitalised: without a known name or a first name, no guess
     plain = all(doc.cap(k) for k in range(start, end))
     if end - start >= 2 and plain:
         return _Cand(start, end, "PERSON", "", 5)
     if end - start >= 2:
         return _Cand(start, end, "OTHER", "", 6)
-    if doc.initial[start] or doc.folded[start] in doc.stops:
+    if doc.folded[start] in doc.stops or doc.initial[start] and not doc.seen_inside(start):
         return None
     if start > 0 and doc.folded[start - 1] in LOC_PREPS.get(doc.lang, set()):
         return _Cand(start, end, "PLACE", "", 6)
@@ -404,8 +582,10 @@ def _spacy(doc: _Doc, sdoc) -> list[_Cand]:  # noqa: ANN001 - spacy Doc
             continue
         s, e = starts[a], ends[b] + 1
         # Articles go ("le Japon"), except a capitalised one inside a sentence: "La Havane", "The Used".
-        while s + 1 < e and (doc.folded[s] in ARTICLES or doc.words[s] == "'") and (
-            not doc.cap(s) or doc.initial[s] or doc.words[s + 1] == "'"
+        while (
+            s + 1 < e
+            and (doc.folded[s] in ARTICLES or doc.words[s] == "'")
+            and (not doc.cap(s) or doc.initial[s] or doc.words[s + 1] == "'")
         ):
             s += 1
         while s < e and doc.words[s] in {"'", '"', "«", "-"}:
@@ -418,8 +598,13 @@ def _spacy(doc: _Doc, sdoc) -> list[_Cand]:  # noqa: ANN001 - spacy Doc
             while s < e and doc.words[s] == ".":
                 s += 1
             etype = "PERSON"
-        while e > s and (not doc.words[e - 1][:1].isalnum() or doc.folded[e - 1] in CONNECTORS
-                         or e < len(doc.words) and doc.words[e] == "'" and not doc.cap(e - 1)):
+        while e > s and (
+            not doc.words[e - 1][:1].isalnum()
+            or doc.folded[e - 1] in CONNECTORS
+            or e < len(doc.words)
+            and doc.words[e] == "'"
+            and not doc.cap(e - 1)
+        ):
             e -= 1
         # The model also marks "mer Adriatique", "golfe du Mexique": keep them when a word is capitalised.
         if s >= e or not any(doc.cap(k) or doc.words[k][:1].isdigit() for k in range(s, e)):
@@ -505,7 +690,7 @@ def _recognise_doc(doc: _Doc, sdoc=None) -> list[Mention]:  # noqa: ANN001
     return out
 
 
-def recognise_many(texts: Sequence[str], lang: str, *, batch_size: int = 16) -> list[list[Mention]]:
+def recognise_many(texts: Sequence[str], lang: str, *, batch_size: int = 32) -> list[list[Mention]]:
     """Mentions (not yet linked across the text) for each text; one model pass over all of them."""
     lang = (lang or "").split("-")[0].lower()
     nlp = spacy_model(lang)

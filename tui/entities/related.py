@@ -55,9 +55,11 @@ def related_articles(store: Store, article_id: str, *, limit: int = 10) -> list[
     scores: dict[str, float] = {}
     if mine:
         marks = ",".join("?" * len(mine))
-        df = dict(store.conn.execute(
-            f"SELECT term, COUNT(*) FROM related_terms WHERE term IN ({marks}) GROUP BY term", list(mine)
-        ).fetchall())
+        df = dict(
+            store.conn.execute(
+                f"SELECT term, COUNT(*) FROM related_terms WHERE term IN ({marks}) GROUP BY term", list(mine)
+            ).fetchall()
+        )
         idf = {t: math.log(1 + total / df.get(t, 1)) for t in mine}
         shared: dict[str, float] = {}
         for aid, term in store.conn.execute(
@@ -72,8 +74,8 @@ def related_articles(store: Store, article_id: str, *, limit: int = 10) -> list[
         for start in range(0, len(unknown), 500):
             chunk = unknown[start : start + 500]
             for term, count in store.conn.execute(
-                f"SELECT term, COUNT(*) FROM related_terms WHERE term IN ({','.join('?' * len(chunk))})"
-                " GROUP BY term", chunk,
+                f"SELECT term, COUNT(*) FROM related_terms WHERE term IN ({','.join('?' * len(chunk))}) GROUP BY term",
+                chunk,
             ):
                 idf[term] = math.log(1 + total / count)
         for aid, dot in best:

@@ -62,7 +62,9 @@ def _surname_lookup(store: Store):  # noqa: ANN202 - SurnameLookup
     return lookup
 
 
-_NUMBER = re.compile(r"(?<![\w.,])\d{1,3}(?:[ \u00a0\u202f.,']\d{3})+(?:[.,]\d+)?(?!\d)|(?<![\w.,])\d+(?:[.,]\d+)?(?!\d)")
+_NUMBER = re.compile(
+    r"(?<![\w.,])\d{1,3}(?:[ \u00a0\u202f.,']\d{3})+(?:[.,]\d+)?(?!\d)|(?<![\w.,])\d+(?:[.,]\d+)?(?!\d)"
+)
 
 
 def numbers(text: str) -> set[str]:
@@ -89,8 +91,13 @@ def _layers(store: Store, articles: Sequence[Article]) -> list[list[tuple[str, s
 
 
 def analyse_articles(
-    store: Store, articles: Sequence[Article], *, progress: ProgressCallback = ignore_progress,
-    cancel: CancelToken | None = None, total: int | None = None, done: int = 0,
+    store: Store,
+    articles: Sequence[Article],
+    *,
+    progress: ProgressCallback = ignore_progress,
+    cancel: CancelToken | None = None,
+    total: int | None = None,
+    done: int = 0,
 ) -> int:
     """Analyse several articles, batching model passes by language; returns the number of entities stored."""
     ensure(store)
@@ -211,7 +218,10 @@ def pending_ids(store: Store) -> list[str]:
 
 
 def analyse_all(
-    store: Store, *, progress: ProgressCallback = ignore_progress, cancel: CancelToken | None = None,
+    store: Store,
+    *,
+    progress: ProgressCallback = ignore_progress,
+    cancel: CancelToken | None = None,
     force: bool = False,
 ) -> int:
     """Analyse every article that needs it (all of them with `force`); returns how many were analysed."""
@@ -267,7 +277,8 @@ def article_entities(store: Store, article_id: str) -> list[tuple[Entity, int]]:
 def _date_entity(store: Store, article_id: str, ident: str) -> Entity:
     rows = store.conn.execute(
         "SELECT DISTINCT m.text, m.layer, a.lang FROM entity_mentions m JOIN articles a ON a.id = m.article_id"
-        " WHERE m.article_id = ? AND m.entity_id = ?", (article_id, ident),
+        " WHERE m.article_id = ? AND m.entity_id = ?",
+        (article_id, ident),
     ).fetchall()
     aliases: dict[str, list[str]] = {}
     for text, layer, lang in rows:
@@ -314,8 +325,10 @@ def find_entity(store: Store, text_or_id: str) -> Entity | None:
         "SELECT id FROM entities WHERE name = ? COLLATE NOCASE OR aliases LIKE ? LIMIT 50", (query, like)
     ):
         entity = get_entity(store, row[0])
-        if entity and (entity.name.casefold() == folded
-                       or any(v.casefold() == folded for vs in entity.aliases.values() for v in vs)):
+        if entity and (
+            entity.name.casefold() == folded
+            or any(v.casefold() == folded for vs in entity.aliases.values() for v in vs)
+        ):
             return entity
     # A bare surname of exactly one known person.
     rows = store.conn.execute(

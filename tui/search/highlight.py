@@ -26,18 +26,32 @@ def _analyzer(code: str) -> CompositeAnalyzer:
     return language_analyzer(code)
 
 
-def token_spans(text: str, lang: str | None, test: TermTest, *, charlimit: int = CHARLIMIT) -> list[tuple[int, int]]:
-    """Spans of `text` whose analysed tokens pass `test`, in order, without overlaps."""
+def token_spans(
+    text: str, lang: str | None, test: TermTest, *, charlimit: int = CHARLIMIT, enough: int | None = None
+) -> list[tuple[int, int]]:
+    """Spans of `text` whose analysed tokens pass `test`, in order, without overlaps.
+
+    With `enough`, analysis stops after the paragraph in which that many spans were found (a snippet needs
+    only the first good window, and analysing a whole long article for it costs milliseconds per hit).
+    """
     if not text:
         return []
     analyzer = _analyzer(field_lang(lang))
     spans: list[tuple[int, int]] = []
-    # Index mode: an accented word also yields the stem of its unaccented spelling, as in the index.
-    for token in analyzer(text[:charlimit], chars=True, positions=True, mode="index"):
-        if test(token.text, text[token.startchar : token.endchar]):
-            span = (token.startchar, token.endchar)
-            if not spans or span[0] >= spans[-1][1]:
-                spans.append(span)
+    text = text[:charlimit]
+    start = 0
+    while start < len(text):
+        end = text.find("\n\n", start) if enough else -1
+        end = len(text) if end < 0 else end
+        # Index mode: an accented word also yields the stem of its unaccented spelling, as in the index.
+        for token in analyzer(text[start:end], chars=True, positions=True, mode="index", start_char=start):
+            if test(token.text, text[token.startchar : token.endchar]):
+                span = (token.startchar, token.endchar)
+                if not spans or span[0] >= spans[-1][1]:
+                    spans.append(span)
+        if enough and len(spans) >= enough:
+            break
+        start = end + 2
     return spans
 
 
@@ -69,6 +83,7 @@ def query_test(q: wq.Query, fieldnames: Collection[str]) -> TermTest | None:
     """A test for analysed tokens built from the positive leaves of a parsed query on the given fields."""
     exact: set[str] = set()
     prefixes: list[str] = []
+    surface_prefixes: list[str] = []
     patterns: list[re.Pattern[str]] = []
     fuzzy: list[tuple[str, int, int]] = []
 
@@ -86,7 +101,8 @@ def query_test(q: wq.Query, fieldnames: Collection[str]) -> TermTest | None:
             return
         if isinstance(node, wq.Prefix):
             if node.fieldname in fieldnames:
-                prefixes.append(node.text)
+                # VocabPrefix holds the typed prefix: compare with surface words; a plain Prefix with stems.
+                (surface_prefixes if type(node).__name__ == "VocabPrefix" else prefixes).append(node.text)
             return
         if isinstance(node, wq.Wildcard):
             if node.fieldname in fieldnames:
@@ -103,14 +119,17 @@ def query_test(q: wq.Query, fieldnames: Collection[str]) -> TermTest | None:
             walk(child)
 
     walk(q)
-    if not (exact or prefixes or patterns or fuzzy):
+    if not (exact or prefixes or surface_prefixes or patterns or fuzzy):
         return None
     prefix_tuple = tuple(prefixes)
+    surface_tuple = tuple(surface_prefixes)
 
     def test(token: str, surface: str) -> bool:
         if token in exact:
             return True
         if prefix_tuple and token.startswith(prefix_tuple):
+            return True
+        if surface_tuple and fold(surface).startswith(surface_tuple):
             return True
         for pattern in patterns:
             if pattern.match(token):

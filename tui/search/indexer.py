@@ -20,7 +20,7 @@ from tui.library.model import Article
 from tui.library.store import Store
 from tui.progress import CancelToken, Progress, ProgressCallback, ignore_progress
 from tui.search.analyzers import StemFoldFilter, field_lang
-from tui.search.schema import FIELD_LANGS, SCHEMA_VERSION, build_schema, date_number, date_year
+from tui.search.schema import FIELD_LANGS, SCHEMA_VERSION, build_schema, date_number, date_terms, date_year
 
 MARKER = "diglot-index.json"
 GENERATION_KEY = "index_generation"
@@ -78,7 +78,9 @@ def _open_checked(index_dir: Path, store: Store) -> FileIndex | None:
 
 def _create(index_dir: Path, store: Store) -> FileIndex:
     """A fresh, empty index of a new generation; every article becomes stale."""
-    if index_dir.exists():
+    if index_dir.is_symlink() or index_dir.is_file():
+        index_dir.unlink()  # a stray file where the index folder belongs (rmtree would leave it)
+    elif index_dir.exists():
         shutil.rmtree(index_dir, ignore_errors=True)
     index_dir.mkdir(parents=True, exist_ok=True)
     ix = whoosh_index.create_in(str(index_dir), build_schema(), indexname=INDEX_NAME)
@@ -119,7 +121,7 @@ def article_fields(store: Store, article: Article) -> dict[str, Any]:
     }
     number = date_number(article.date)
     if number is not None:
-        doc["date"] = f"{number:08d}"
+        doc["date"] = date_terms(article.date)
         doc["year"] = date_year(article.date)
     bodies: dict[str, list[str]] = {lang: [text]}
     translations = store.translation_texts(article.id)

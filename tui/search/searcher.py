@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import re
+import sqlite3
 import threading
 import time
 from collections import Counter
@@ -36,8 +37,13 @@ FUZZY_MAXDIST = 2
 MIN_WILDCARD_PREFIX = 2
 FEW_HITS = 3  # below this many hits, look for a spelling suggestion
 MAX_FUZZY_WORDS = 40  # closest words a fuzzy term expands to, per language
+MAX_PREFIX_WORDS = 200  # words a prefix (secur*) expands to, per language: bounds broad prefixes
+RECORD_TERMS = True  # record matched terms per hit (see _run); False: test snippet words against the query
 FACET_LIMIT = 20
+SNIPPET_SPANS = 4  # stop analysing an article for its snippet once a paragraph brought this many matches
 
+# A query that matches nothing but, unlike NullQuery, survives normalize() inside an AND.
+NO_MATCH = wq.Term("id", "\x00no-match")
 DEFAULT_FIELDS: tuple[str, ...] = (*TITLE_FIELDS, *BODY_FIELDS, "entity_names")
 QUERYABLE = frozenset((*USER_FIELDS, *DEFAULT_FIELDS, "id", "translated_to"))
 _FIELD_LIKE = re.compile(r'(?:(?<=^)|(?<=[\s(]))([A-Za-z_][A-Za-z0-9_]*):(?=[\w"\[(])')
@@ -108,12 +114,32 @@ class SpellFuzzyTerm(wq.FuzzyTerm):
         return sorted({fieldobj.to_bytes(word) for word in words})
 
 
+class VocabPrefix(wq.Prefix):
+    """A prefix as typed (lowercase, accents folded). On stemmed body/title fields the Searcher expands it
+    to the words of the language's word list that start with it, analysed like the index; elsewhere it is
+    a plain Prefix."""
+
+
 class Vocabulary:
     """The surface words of one language (sorted), for fuzzy expansion and did-you-mean."""
 
     def __init__(self, words: set[str]) -> None:
         self.words = sorted(words)
         self.known = frozenset(self.words)
+        self.folded = sorted((fold(word), word) for word in self.words)
+
+    def starting(self, prefix: str, limit: int = MAX_PREFIX_WORDS) -> list[str]:
+        """Words that start with `prefix` (accents folded on both sides), shortest first, at most `limit`."""
+        from bisect import bisect_left
+
+        words = self.folded
+        i = bisect_left(words, (prefix, ""))
+        out: list[str] = []
+        while i < len(words) and words[i][0].startswith(prefix):
+            out.append(words[i][1])
+            i += 1
+        out.sort(key=len)
+        return out[:limit]
 
     def near(self, text: str, maxdist: int, prefix: int, limit: int = MAX_FUZZY_WORDS) -> list[tuple[int, str]]:
         """(distance, word) of words within `maxdist` edits sharing the first `prefix` characters."""
@@ -171,6 +197,9 @@ class _Parser(QueryParser):
         if removestops and tokenize and fieldname in DEFAULT_FIELDS:
             if text.lower().replace("’", "'") in _ALL_STOPS:
                 return None
+        if termclass is wq.Prefix and fieldname in DEFAULT_FIELDS:
+            # Keep the prefix as typed: stemming "presiden" would not give a prefix of the stem "presid".
+            return VocabPrefix(fieldname, fold(text.replace("’", "'")), boost=boost)
         return super().term_query(fieldname, text, termclass, boost, tokenize, removestops)
 
 
@@ -409,6 +438,8 @@ class Searcher:
                 return self._run(query, q, user_q, limit, offset, started)
             except (UsageError, DiglotError):
                 raise
+            except sqlite3.DatabaseError as err:  # snippets come from the library file, not the index
+                raise DiglotError(f"The library is damaged ({err}); restore a backup or move it away.") from None
             except Exception as err:  # noqa: BLE001 - a damaged index must not show a traceback
                 raise DiglotError(
                     f"The search failed ({type(err).__name__}: {err}); the index may be damaged: run `diglot reindex`."
@@ -418,11 +449,13 @@ class Searcher:
         self, text: str, q: wq.Query, user_q: wq.Query, limit: int, offset: int, started: float
     ) -> SearchResults:
         searcher = self._searcher
-        q = self._expand_fuzzy(q)
+        q = self._prune(self._expand_fuzzy(q))
         top = _AllDocsCollector(limit=max(1, offset + limit), usequality=False)
-        terms = collectors.TermsCollector(top)
-        searcher.search_with_collector(q, terms)
-        results = terms.results()
+        # RECORD_TERMS is `searcher.search(q, terms=True)`: the terms that matched each document, so snippets
+        # never re-expand prefix/fuzzy terms against the index (the Whoosh highlight trap).
+        collector = collectors.TermsCollector(top) if RECORD_TERMS else top
+        searcher.search_with_collector(q, collector)
+        results = collector.results()
         docset = top.docset
         total = len(docset)
         page = list(results)[offset : offset + limit] if limit else []
@@ -447,7 +480,15 @@ class Searcher:
         except Exception:  # noqa: BLE001 - no term data: fall back to the query's own terms
             matched = {}
         snippet, spans, translated = "", [], False
-        original_terms = matched.get(f"body_{code}")
+
+        def field_test(fieldname: str) -> Any:
+            terms = matched.get(fieldname)
+            if terms:
+                return terms_test(terms)
+            if matched:
+                return None  # terms were recorded and none matched in this field
+            return query_test(q, {fieldname})
+
         targets = [t for t in (stored.get("translated_to") or "").split(",") if t]
         store = self.store
         article = None
@@ -457,18 +498,18 @@ class Searcher:
             except DiglotError:
                 article = None
         if article is not None:
-            test = terms_test(original_terms) if original_terms else query_test(q, {f"body_{code}"})
-            spans = token_spans(article.text, lang, test) if test else []
+            test = field_test(f"body_{code}")
+            spans = token_spans(article.text, lang, test, enough=SNIPPET_SPANS) if test else []
             if spans:
                 snippet, spans = make_snippet(article.text, spans)
             else:
                 for target in targets:
                     tcode = field_lang(target)
-                    tterms = matched.get(f"body_{tcode}")
-                    if not tterms or tcode == code:
+                    ttest = field_test(f"body_{tcode}")
+                    if ttest is None or tcode == code:
                         continue
                     text = store.translation_texts(article_id).get(target, "")
-                    tspans = token_spans(text, target, terms_test(tterms))
+                    tspans = token_spans(text, target, ttest, enough=SNIPPET_SPANS)
                     if tspans:
                         snippet, spans = make_snippet(text, tspans)
                         translated = True
@@ -592,12 +633,13 @@ class Searcher:
         return cached[1]
 
     def _expand_fuzzy(self, q: wq.Query) -> wq.Query:
-        """Fuzzy terms on stemmed fields become the index terms of the near words of that language."""
+        """Fuzzy terms and prefixes on stemmed fields become the index terms of the near (or starting) words
+        of that language's word list: bounded, and right for stems ("presiden*" -> president, presidency)."""
         reader = self._searcher.reader()
         schema = reader.schema
 
         def expand(node: wq.Query) -> wq.Query:
-            if not isinstance(node, SpellFuzzyTerm):
+            if not isinstance(node, (SpellFuzzyTerm, VocabPrefix)):
                 return node
             name = node.fieldname
             if not (name.startswith("body_") or name.startswith("title_")):
@@ -606,15 +648,44 @@ class Searcher:
             analyzer = schema[name].analyzer
             terms: list[wq.Query] = []
             seen: set[str] = set()
-            for _distance, word in vocab.near(node.text, node.maxdist, node.prefixlength):
+            if isinstance(node, VocabPrefix):
+                words = vocab.starting(node.text)
+            else:
+                words = [word for _distance, word in vocab.near(node.text, node.maxdist, node.prefixlength)]
+            for word in words:
                 for token in analyzer(word, mode="query"):
                     text = token.text
                     if text not in seen and (name, text.encode("utf-8")) in reader:
                         seen.add(text)
                         terms.append(wq.Term(name, text, boost=node.boost))
-            return wq.Or(terms) if terms else wq.NullQuery
+            return wq.Or(terms) if terms else NO_MATCH
 
-        return _map_tree(q, expand).normalize()
+        return _map_tree(q, expand)
+
+    def _prune(self, q: wq.Query) -> wq.Query:
+        """Drop alternatives absent from the index: a word is looked up in 13 fields, most of which never have
+        it, and every dead branch costs a matcher call per document in Whoosh's union trees.
+
+        An alternative group with no live branch keeps one dead term, so that a required word that is in no
+        article still makes its AND fail (Whoosh's normalize() would silently drop a NullQuery instead).
+        """
+        reader = self._searcher.reader()
+
+        def dead(node: wq.Query) -> bool:
+            return (type(node) is wq.Term and isinstance(node.text, str)
+                    and (node.fieldname, node.text.encode("utf-8")) not in reader)
+
+        def prune(node: wq.Query) -> wq.Query:
+            if isinstance(node, wq.Or) and not isinstance(node, wq.DisjunctionMax):
+                kids = node.subqueries
+                alive = [k for k in kids if not dead(k)]
+                if not alive:
+                    return kids[0] if kids else NO_MATCH
+                if len(alive) < len(kids):
+                    return alive[0] if len(alive) == 1 and node.boost == 1.0 else wq.Or(alive, boost=node.boost)
+            return node
+
+        return _map_tree(q, prune)
 
 
 def search(index_dir: Path | str, query: str, **kw: Any) -> SearchResults:

@@ -111,7 +111,7 @@ class ImportScreen(BackgroundMixin, ModalScreen[bool]):
     def _failed(self, err: BaseException) -> None:
         self._finish()
         message = "Import cancelled; what was stored is kept." if isinstance(err, Cancelled) else str(err)
-        self.query_one("#import-summary", Static).update(Text(message))
+        self.query_one("#import-summary", Static).update(Text(one_line(message)))
         if not isinstance(err, Cancelled):
             self.app.show_error(err)
         self._refresh_library()

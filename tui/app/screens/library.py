@@ -14,10 +14,12 @@ from textual.widgets import Footer, Input, Static
 
 from tui.app import core
 from tui.app.screens.base import BackgroundMixin
+from tui.app.textutil import one_line
 from tui.app.widgets.article_list import PAGE_SIZE, ArticleList, header_text
 from tui.app.widgets.facets import FacetList
 from tui.app.widgets.jobbar import Job, JobBar, JobProgress
-from tui.errors import Cancelled, DiglotError
+from tui.errors import Cancelled
+from tui.library.library import Library
 
 if TYPE_CHECKING:
     from tui.app.app import DiglotApp
@@ -76,21 +78,53 @@ class LibraryScreen(BackgroundMixin, Screen):
 
     # -- opening the library -----------------------------------------------------------------------------------
     def _open_library(self) -> None:
-        job = self._job = Job("Opening the library")
-        self.query_one(JobBar).start("Opening the library…")
+        """Two steps: the store (instant, the list shows), then seeding + index sync as a job with progress."""
+        paths = self.app.library_paths
         self._message("Opening the library…")
-        report = job.progress_to(self)
-        self.background(
-            lambda: core.open_library(paths=self.app.library_paths, progress=report, cancel=job.cancel),
-            self._library_opened, group="library", exclusive=True, failed=self._library_failed,
-        )
+        self.background(lambda: core.open_store(paths), self._store_opened, group="library",
+                        failed=self._open_failed)
 
-    def _library_opened(self, library) -> None:  # noqa: ANN001 - Library
-        self._job_done()
+    def _store_opened(self, opened: tuple[Library, bool]) -> None:
+        library, first_start = opened
         self.app.set_library(library)
-        self.reload()
-        if self.app.analyse_on_open:
-            self.analyse_pending()
+        if first_start:
+            self._message("Importing the sample articles…")
+        else:
+            self.reload()
+        self._prepare()
+
+    def _open_failed(self, err: BaseException) -> None:
+        self.app.show_error(err)
+        self._message(one_line(f"The library could not be opened: {err}"))
+
+    def _prepare(self) -> None:
+        """pipeline.open_library: the samples on first start, then the index brought up to date."""
+        job = self._job = Job("Opening the library")
+        self.query_one(JobBar).start("Preparing the library…")
+        report = job.progress_to(self)
+        paths = self.app.library_paths
+        session = self.app.search_session
+
+        def work() -> None:
+            prepared = core.open_library(paths, progress=report, cancel=job.cancel)
+            prepared.close()  # the UI keeps the Library it opened first; this one's connection is this thread's
+            if session is not None:
+                session.refresh()
+
+        def done(_: None) -> None:
+            self._job_done()
+            self.reload(keep_cursor=True)
+            if self.app.analyse_on_open:
+                self.analyse_pending()
+
+        def failed(err: BaseException) -> None:
+            # A cancelled or failed index sync leaves a usable store: the list works, search may lag behind.
+            self._job_done()
+            if not isinstance(err, Cancelled):
+                self.app.show_error(err)
+            self.reload(keep_cursor=True)
+
+        self.background(work, done, group="library", exclusive=True, failed=failed)
 
     def analyse_pending(self) -> None:
         """Find names in articles not analysed yet (first start, after an import), then index them."""
@@ -120,21 +154,6 @@ class LibraryScreen(BackgroundMixin, Screen):
                 self.app.show_error(err)
 
         self.background(work, done, group="names", exclusive=True, failed=failed)
-
-    def _library_failed(self, err: BaseException) -> None:
-        self._job_done()
-        # A cancelled or failed index sync still leaves a usable store: open it without the sync.
-        try:
-            from tui.library.library import Library
-
-            library = Library(self.app.library_paths)
-        except DiglotError as second:
-            self.app.show_error(second)
-            self._message(f"The library could not be opened: {second}")
-            return
-        self.app.show_error(err)
-        self.app.set_library(library)
-        self.reload()
 
     def on_job_progress(self, message: JobProgress) -> None:
         if self._job is not None and message.job_id == self._job.id:
@@ -190,6 +209,8 @@ class LibraryScreen(BackgroundMixin, Screen):
         self._shown_query = query
         facets = self.query_one("#facets", FacetList)
         labels = {}
+        if page.facets.get("entity"):
+            page.facets["entity"] = core.useful_entity_facet(page.facets["entity"])
         if page.facets.get("entity") and self.app.library is not None:
             ids = [value for value, _ in page.facets["entity"]]
             labels = core.entity_labels(self.app.library, ids)
@@ -198,10 +219,10 @@ class LibraryScreen(BackgroundMixin, Screen):
         if page.total == 0:
             if query:
                 message = Text("No articles match ")
-                message.append(query, style="bold")
+                message.append(one_line(query), style="bold")
                 if page.suggestion:
                     message.append(" — did you mean ")
-                    message.append(page.suggestion, style="bold underline")
+                    message.append(one_line(page.suggestion), style="bold underline")
                     message.append("?")
                 if self.filters:
                     message.append("  (filters active: x clears them)")
@@ -215,8 +236,10 @@ class LibraryScreen(BackgroundMixin, Screen):
         self._update_status(page, query)
 
     def _show_error(self, query: str, err: BaseException) -> None:
-        if query:
-            self._message(Text(f"Search failed: {err}"))
+        if query and self._job is not None and self._job.name == "Opening the library":
+            self._message("Search works once the library is indexed (progress below).")
+        elif query:
+            self._message(Text(one_line(f"Search failed: {err}")))
         else:
             self.app.show_error(err)
 
@@ -232,7 +255,7 @@ class LibraryScreen(BackgroundMixin, Screen):
             parts.append(f"sorted by {SORT_LABELS.get(self.sort, self.sort)}")
         if self.filters:
             parts.append("filters: " + ", ".join(f"{k}={v}" for k, v in self.filters.items()))
-        self.query_one("#status", Static).update(Text(" · ".join(parts)))
+        self.query_one("#status", Static).update(Text(one_line(" · ".join(parts))))
 
     def _update_header(self) -> None:
         articles = self.query_one("#articles", ArticleList)

@@ -88,7 +88,7 @@ class ModelsScreen(BackgroundMixin, Screen):
         if not path:
             return
         paths = self.app.paths
-        self.query_one("#panel-status", Static).update(Text(f"Installing {path}…"))
+        self.query_one("#panel-status", Static).update(Text(one_line(f"Installing {path}…")))
 
         def installed(info: Any) -> None:
             self.notify(f"Installed {info.from_code} → {info.to_code}.")

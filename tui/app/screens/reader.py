@@ -71,6 +71,10 @@ class ReaderScreen(BackgroundMixin, Screen):
         Binding("e", "entities", "Names", tooltip="People, places and organisations named here",
                 id="reader.entities"),
         Binding("r", "related", "Related", tooltip="Stories naming the same entities", id="reader.related"),
+        Binding("n", "next_hit(1)", "Next hit", show=False, tooltip="Next sentence matching the search",
+                id="reader.next_hit"),
+        Binding("N", "next_hit(-1)", "Previous hit", show=False, tooltip="Previous sentence matching the search",
+                id="reader.prev_hit"),
         Binding("h", "toggle_entities", "Colours", show=False, tooltip="Entity colours on or off",
                 id="reader.highlight"),
         Binding("escape", "back", "Back", show=False, tooltip="Cancel the running job, or go back",
@@ -146,7 +150,7 @@ class ReaderScreen(BackgroundMixin, Screen):
 
     def _load_failed(self, err: BaseException) -> None:
         self.app.show_error(err)
-        self.query_one("#reader-title", Static).update(Text(f"Could not open this article: {err}"))
+        self.query_one("#reader-title", Static).update(Text(one_line(f"Could not open this article: {err}")))
 
     def _loaded(self, loaded: Loaded) -> None:
         self.article = loaded.article
@@ -179,6 +183,32 @@ class ReaderScreen(BackgroundMixin, Screen):
         if mode in ("translation", "side"):
             self._ensure_translation()
 
+    def hit_sentences(self) -> list[int]:
+        """Indices of the sentences holding a search hit (in the original or in the translation)."""
+        if self.doc is None:
+            return []
+        src = [(a, b) for a, b, kind in self.doc.src_marks if kind == "hit"]
+        tgt = [(a, b) for a, b, kind in self.doc.tgt_marks if kind == "hit"]
+        found = []
+        for index, sentence in enumerate(self.doc.sentences):
+            s0, s1 = sentence.src
+            t0, t1 = sentence.tgt or (0, 0)
+            if any(a < s1 and b > s0 for a, b in src) or any(a < t1 and b > t0 for a, b in tgt):
+                found.append(index)
+        return found
+
+    def action_next_hit(self, direction: int) -> None:
+        hits = self.hit_sentences()
+        if not hits:
+            self.notify("No search hits in this article.", severity="warning")
+            return
+        cursor = self.view.cursor
+        if direction > 0:
+            target = next((i for i in hits if i > cursor), hits[0])
+        else:
+            target = next((i for i in reversed(hits) if i < cursor), hits[-1])
+        self.view.move_cursor(target)
+
     def action_toggle_entities(self) -> None:
         self.view.set_show_entities(not self.view.show_entities)
         self._show_legend()
@@ -192,6 +222,9 @@ class ReaderScreen(BackgroundMixin, Screen):
             return
         if self.article.lang == self.target:
             self._set_notice(Text(f"This article is already in {self.target}; nothing to translate."))
+            if self.doc is not None:
+                self.doc.pending = "·"
+                self.view.rebuild()
             return
         self._translate()
 
@@ -272,16 +305,16 @@ class ReaderScreen(BackgroundMixin, Screen):
             self._flush()
         if core.is_missing_package(err):
             notice = Text("⚠ ", style="bold")
-            notice.append(str(err))
+            notice.append(one_line(str(err)))
             notice.append("\n  Press m to see installed packages.", style="dim")
             self._set_notice(notice)
-            self.notify(str(err), title="Missing language package", severity="error", markup=False)
+            self.notify(one_line(str(err)), title="Missing language package", severity="error", markup=False)
         elif isinstance(err, Cancelled):
             self._set_notice(Text(f"Translation cancelled after {self._arrived} sentence(s). "
                                   "Press t or s to start again."))
         else:
             self.app.show_error(err)
-            self._set_notice(Text(f"Translation failed: {err}"))
+            self._set_notice(Text(one_line(f"Translation failed: {err}")))
         self._update_status()
 
     def _after_translation(self) -> None:

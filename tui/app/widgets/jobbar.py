@@ -11,6 +11,7 @@ from textual.message import Message
 from textual.widgets import Label, ProgressBar
 
 from tui.app.core import describe_progress
+from tui.app.textutil import one_line
 from tui.progress import CancelToken, Progress, ProgressCallback
 
 
@@ -62,13 +63,13 @@ class JobBar(Horizontal):
     def start(self, label: str, *, cancellable: bool = True) -> None:
         self._label = label
         self.display = True
-        self.query_one("#job-label", Label).update(Text(label))
+        self.query_one("#job-label", Label).update(Text(one_line(label)))
         self.query_one("#job-hint", Label).display = cancellable
         self.query_one("#job-progress", ProgressBar).update(total=None, progress=0)
 
     def show(self, progress: Progress) -> None:
         # The job's own label first ("Translating fr → en…"), then the stage the core reports.
-        self.query_one("#job-label", Label).update(Text(f"{self._label} {describe_progress(progress)}"))
+        self.query_one("#job-label", Label).update(Text(one_line(f"{self._label} {describe_progress(progress)}")))
         bar = self.query_one("#job-progress", ProgressBar)
         if progress.total:
             bar.update(total=progress.total, progress=progress.done)
