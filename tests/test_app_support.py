@@ -21,12 +21,13 @@ async def settle(pilot: Pilot, rounds: int = 200) -> None:
 
 
 async def wait_for(pilot: Pilot, condition, rounds: int = 400) -> None:  # noqa: ANN001 - a callable
-    """Pump the app until `condition()` holds (e.g. after a debounce timer); fail with a clear message."""
+    """Pump the app until `condition()` holds (e.g. after a debounce timer); fail with a clear message.
+
+    It does not wait for workers: a test may hold one on purpose while it looks at the screen."""
     for _ in range(rounds):
         if condition():
             return
         await pilot.pause(0.02)
-        await pilot.app.workers.wait_for_complete()
     assert condition(), "condition never became true"
 
 

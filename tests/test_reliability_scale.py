@@ -60,7 +60,7 @@ sizes = []
 for sort in ("date", "title", "lang", "source", "imported"):
     for offset in (0, 5_000, {count} - 50, {count} + 10):
         sizes.append(len(store.summaries(offset=offset, limit=50, sort=sort)))
-sizes.append(len(store.summaries(limit=50, lang="fr", offset=9_990)))
+sizes.append(len(store.summaries(limit=50, lang="fr", offset=9_950)))
 totals, hits = [], []
 for offset in (0, 20, 10_000, {count} - 20):
     results = searcher.search("{mark}", limit=20, offset=offset)

@@ -225,3 +225,19 @@ def test_searcher_refresh_sees_new_commits(library) -> None:
 def test_missing_index_is_a_clear_error(diglot_home: Path) -> None:
     with pytest.raises(DiglotError, match="reindex"):
         Searcher(diglot_home / "nowhere")
+
+
+def test_total_and_facets_count_hits_that_cannot_reach_the_page(diglot_home: Path) -> None:
+    # Whoosh's top-N collector prunes sub-queries that cannot beat the page's lowest score; the total and the
+    # facets must still count the documents only they match.
+    store = Store(diglot_home / "library.sqlite3")
+    for i in range(30):  # rising scores: the page's lowest score keeps rising while collecting
+        save_text(store, f"t:title{i}", "en", f"Zebra {i}\n\n" + "zebra " * (i + 1) + f"crossing {i}.")
+    filler = " ".join(f"parola{n}" for n in range(300))
+    for i in range(30):
+        save_text(store, f"t:body{i}", "it", f"Notizia {i}.\n\n{filler} zebra {i}.")
+    sync_index(store, diglot_home / "index")
+    with Searcher(diglot_home / "index", store=store) as searcher:
+        results = searcher.search("zebra", limit=1)
+    assert results.total == 60
+    assert dict(results.facets["lang"]) == {"en": 30, "it": 30}

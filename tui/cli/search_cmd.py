@@ -19,8 +19,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         "search",
         help="search the library (words, \"phrases\", AND/OR/NOT, lang:fr, date:2023, entity:..., secur*, word~)",
         description="Search every article, in all languages and in their translations.",
-        epilog='Examples: diglot search Kishida;  diglot search "accord d\'accès" lang:fr;  '
-        "diglot search 'date:[2018 TO 2019] police';  diglot search gouvernment~",
+        epilog="Examples: diglot search Kishida;  diglot search 'exercice lang:fr';  "
+        "diglot search '\"prime minister\" date:[2018 TO 2019]';  diglot search gouvernment~;  "
+        "diglot search 'entity:jp NOT source:reuters'",
     )
     search.add_argument("query", nargs="+", help="the query (quote it in the shell if it has spaces)")
     search.add_argument("--lang", help="only articles in this language (e.g. fr)")

@@ -323,10 +323,31 @@ COMPANIES = """Airbus Alibaba Alitalia Amazon Apple Audi Barclays BMW Boeing BP 
     Porsche Qualcomm Renault Ryanair Samsung Shell Siemens Sony Spotify Tesla Toyota Uber UniCredit Volkswagen
     Volvo WhatsApp YouTube Snapchat Sainsbury's Tesco Walmart McDonald's Starbucks Coca-Cola PepsiCo Nestlé
     Danone L'Oréal LVMH TotalEnergies Vodafone CNN Bloomberg RAI Rai Euronews""".split()
-MEDIA = ["New York Times", "Washington Post", "Wall Street Journal", "Financial Times", "Le Monde", "Le Figaro",
-         "Libération", "Corriere della Sera", "La Repubblica", "La Stampa", "Il Sole 24 Ore", "The Guardian",
-         "Daily Mail", "The Times", "Der Spiegel", "El País", "Fox News", "Goldman Sachs", "JPMorgan",
-         "Deutsche Bank", "Morgan Stanley", "General Motors", "Ford Motor"]
+MEDIA = [
+    "New York Times",
+    "Washington Post",
+    "Wall Street Journal",
+    "Financial Times",
+    "Le Monde",
+    "Le Figaro",
+    "Libération",
+    "Corriere della Sera",
+    "La Repubblica",
+    "La Stampa",
+    "Il Sole 24 Ore",
+    "The Guardian",
+    "Daily Mail",
+    "The Times",
+    "Der Spiegel",
+    "El País",
+    "Fox News",
+    "Goldman Sachs",
+    "JPMorgan",
+    "Deutsche Bank",
+    "Morgan Stanley",
+    "General Motors",
+    "Ford Motor",
+]
 
 OTHERS: list[tuple[str, str, list[str]]] = [
     (

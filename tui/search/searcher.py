@@ -40,7 +40,8 @@ MAX_FUZZY_WORDS = 40  # closest words a fuzzy term expands to, per language
 MAX_PREFIX_WORDS = 200  # words a prefix (secur*) expands to, per language: bounds broad prefixes
 RECORD_TERMS = True  # record matched terms per hit (see _run); False: test snippet words against the query
 FACET_LIMIT = 20
-SNIPPET_SPANS = 4  # stop analysing an article for its snippet once a paragraph brought this many matches
+TWO_PASS = False  # measured: slower (two walks of the union tree)
+SNIPPET_SPANS = 1  # stop analysing an article for its snippet after the first paragraph with a match
 
 # A query that matches nothing but, unlike NullQuery, survives normalize() inside an AND.
 NO_MATCH = wq.Term("id", "\x00no-match")
@@ -120,6 +121,13 @@ class VocabPrefix(wq.Prefix):
     a plain Prefix."""
 
 
+def _char_mask(word: str) -> int:
+    mask = 0
+    for char in word:
+        mask |= 1 << (ord(char) % 63)
+    return mask
+
+
 class Vocabulary:
     """The surface words of one language (sorted), for fuzzy expansion and did-you-mean."""
 
@@ -127,6 +135,9 @@ class Vocabulary:
         self.words = sorted(words)
         self.known = frozenset(self.words)
         self.folded = sorted((fold(word), word) for word in self.words)
+        # One bit per character (hashed to 63 bits): letters one word has and the other lacks bound the edit
+        # distance from below, which rules out most candidates before the exact (slow, Python) distance.
+        self.masks = [_char_mask(word) for word in self.words]
 
     def starting(self, prefix: str, limit: int = MAX_PREFIX_WORDS) -> list[str]:
         """Words that start with `prefix` (accents folded on both sides), shortest first, at most `limit`."""
@@ -147,6 +158,8 @@ class Vocabulary:
 
         head = text[:prefix]
         words = self.words
+        masks = self.masks
+        mask = _char_mask(text)
         i = bisect_left(words, head)
         out: list[tuple[int, str]] = []
         size = len(text)
@@ -154,8 +167,11 @@ class Vocabulary:
             word = words[i]
             if not word.startswith(head):
                 break
+            other = masks[i]
             i += 1
             if abs(len(word) - size) > maxdist:
+                continue
+            if (mask & ~other).bit_count() > maxdist or (other & ~mask).bit_count() > maxdist:
                 continue
             distance = edit_distance(text, word, maxdist)
             if distance <= maxdist:
@@ -344,7 +360,12 @@ class _AllDocsCollector(collectors.TopCollector):
 
     def _collect(self, global_docnum: int, score: float) -> float:
         self.docset.add(global_docnum)
-        return super()._collect(global_docnum, score)
+        result = super()._collect(global_docnum, score)
+        # TopCollector raises minscore as its heap fills, and the matcher loop then replace()s the matcher
+        # with one that drops sub-queries unable to reach the top N: those documents would be missing from
+        # the total and the facets. Kept at 0, replace() only drops exhausted sub-matchers.
+        self.minscore = 0
+        return result
 
     def all_ids(self) -> set[int]:
         return self.docset
@@ -450,13 +471,17 @@ class Searcher:
     ) -> SearchResults:
         searcher = self._searcher
         q = self._prune(self._expand_fuzzy(q))
-        top = _AllDocsCollector(limit=max(1, offset + limit), usequality=False)
+        if TWO_PASS:
+            # Top N with Whoosh's block-quality skipping, then every matching id unscored (total, facets).
+            top: Any = collectors.TopCollector(limit=max(1, offset + limit))
+        else:
+            top = _AllDocsCollector(limit=max(1, offset + limit), usequality=False)
         # RECORD_TERMS is `searcher.search(q, terms=True)`: the terms that matched each document, so snippets
         # never re-expand prefix/fuzzy terms against the index (the Whoosh highlight trap).
         collector = collectors.TermsCollector(top) if RECORD_TERMS else top
         searcher.search_with_collector(q, collector)
         results = collector.results()
-        docset = top.docset
+        docset = set(searcher.docs_for_query(q)) if TWO_PASS else top.docset
         total = len(docset)
         page = list(results)[offset : offset + limit] if limit else []
         hits = [self._hit(hit, user_q) for hit in page]
@@ -482,12 +507,16 @@ class Searcher:
         snippet, spans, translated = "", [], False
 
         def field_test(fieldname: str) -> Any:
-            terms = matched.get(fieldname)
-            if terms:
-                return terms_test(terms)
-            if matched:
-                return None  # terms were recorded and none matched in this field
-            return query_test(q, {fieldname})
+            # Terms recorded for this hit, or else the query's own words (preloaded prefix/fuzzy expansions
+            # record no terms; their words are recognised on the surface text instead).
+            recorded = matched.get(fieldname)
+            predicate = query_test(q, {fieldname})
+            if recorded:
+                exact = terms_test(recorded)
+                if predicate is None:
+                    return exact
+                return lambda token, surface: exact(token, surface) or predicate(token, surface)
+            return predicate
 
         targets = [t for t in (stored.get("translated_to") or "").split(",") if t]
         store = self.store
@@ -637,6 +666,7 @@ class Searcher:
         of that language's word list: bounded, and right for stems ("presiden*" -> president, presidency)."""
         reader = self._searcher.reader()
         schema = reader.schema
+        memo: dict[tuple[Any, ...], list[str]] = {}  # title_x and body_x share language x's word list
 
         def expand(node: wq.Query) -> wq.Query:
             if not isinstance(node, (SpellFuzzyTerm, VocabPrefix)):
@@ -648,17 +678,25 @@ class Searcher:
             analyzer = schema[name].analyzer
             terms: list[wq.Query] = []
             seen: set[str] = set()
+            code = name.split("_", 1)[1]
             if isinstance(node, VocabPrefix):
-                words = vocab.starting(node.text)
+                key: tuple[Any, ...] = (code, "prefix", node.text)
+                if key not in memo:
+                    memo[key] = vocab.starting(node.text)
             else:
-                words = [word for _distance, word in vocab.near(node.text, node.maxdist, node.prefixlength)]
+                key = (code, "fuzzy", node.text, node.maxdist, node.prefixlength)
+                if key not in memo:
+                    memo[key] = [w for _d, w in vocab.near(node.text, node.maxdist, node.prefixlength)]
+            words = memo[key]
             for word in words:
                 for token in analyzer(word, mode="query"):
                     text = token.text
                     if text not in seen and (name, text.encode("utf-8")) in reader:
                         seen.add(text)
                         terms.append(wq.Term(name, text, boost=node.boost))
-            return wq.Or(terms) if terms else NO_MATCH
+            if not terms:
+                return NO_MATCH
+            return wq.Or(terms)
 
         return _map_tree(q, expand)
 

@@ -202,8 +202,6 @@ def validate_archive(path: Path) -> tuple[str, dict[str, Any]]:
             except (UnicodeDecodeError, json.JSONDecodeError) as err:
                 raise DiglotError(f"{name}: metadata.json is not valid JSON ({err}).") from err
     except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as err:  # truncated or damaged
-        if isinstance(err, DiglotError):
-            raise
         raise DiglotError(f"{name} is damaged or truncated ({err}).") from err
     _check_metadata(name, meta)
     return top, meta
