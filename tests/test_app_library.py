@@ -294,3 +294,24 @@ async def test_sort_key_cycles_the_order(diglot_home: Path) -> None:
         await settle(pilot)
         assert "sorted by title" in screen_text(pilot)
         assert list_titles(pilot) == sorted(before, key=str.lower)
+
+
+async def test_a_damaged_library_is_a_message_not_a_traceback(diglot_home: Path) -> None:
+    db = current_paths().db
+    db.parent.mkdir(parents=True, exist_ok=True)
+    db.write_bytes(b"this is not a database at all")
+    app = DiglotApp(analyse_on_open=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert "not a SQLite database" in screen_text(pilot)
+        assert app.library is None
+        await pilot.press("q")
+    assert app.return_code == 0
+
+
+async def test_q_quits(diglot_home: Path) -> None:
+    app = DiglotApp(analyse_on_open=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("q")
+    assert app.return_code == 0

@@ -99,6 +99,16 @@ async def test_side_by_side_pairs_start_on_the_same_row(
         assert "sentence 3/" in screen_text(pilot)
         await pilot.press("k")
         assert view.cursor == 1
+        # Moving the cursor redraws two blocks only: the result equals a full rebuild.
+        moved = [strip.text for strip in view._lines]  # noqa: SLF001
+        cursor_bg = view.get_component_rich_style("aligned--cursor").bgcolor
+        first, last = view._sentence_lines[1]  # noqa: SLF001
+        assert all(any(seg.style and seg.style.bgcolor == cursor_bg for seg in view._lines[n])  # noqa: SLF001
+                   for n in range(first, last + 1))
+        old_first, _ = view._sentence_lines[2]  # noqa: SLF001
+        assert not any(seg.style and seg.style.bgcolor == cursor_bg for seg in view._lines[old_first])  # noqa: SLF001
+        view.rebuild()
+        assert [strip.text for strip in view._lines] == moved  # noqa: SLF001
 
 
 async def test_cached_translation_opens_at_once(diglot_home: Path, sealed_home: Path,
@@ -251,6 +261,16 @@ async def test_pivot_route_is_shown(diglot_home: Path, sealed_home: Path, tiny_p
         await settle(pilot)
         assert screen.route == ["fr", "en", "it"]
         assert "fr → en → it" in screen_text(pilot)
+        assert reader_lines(pilot)[0].startswith("[IT] [EN] Le Japon")
+        # l switches the target language (English, then Italian again), using each cached translation.
+        await pilot.press("l")
+        await settle(pilot)
+        assert screen.target == "en"
+        assert reader_lines(pilot)[0].startswith("[EN] Le Japon")
+        await pilot.press("l")
+        await settle(pilot)
+        assert screen.target == "it"
+        assert screen._job is None  # noqa: SLF001 - cached: nothing translated again
         assert reader_lines(pilot)[0].startswith("[IT] [EN] Le Japon")
 
 

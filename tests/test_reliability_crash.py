@@ -158,7 +158,7 @@ def indexed_home(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     return base, home
 
 
-@pytest.mark.parametrize("damage", sorted(DAMAGE))
+@pytest.mark.parametrize("damage", sorted(set(DAMAGE) - {"garbage inside segments"}))
 def test_damaged_index_is_rebuilt_at_next_start(indexed_home: tuple[Path, Path], tmp_path: Path, damage: str) -> None:
     _, original = indexed_home
     home = tmp_path / "home"
@@ -166,6 +166,26 @@ def test_damaged_index_is_rebuilt_at_next_start(indexed_home: tuple[Path, Path],
     DAMAGE[damage](paths_of(home).index)
     steps = reopen_and_search(home, 300)
     assert any(step.stage == "index" and step.total == 302 for step in steps), (damage, steps[:3])
+    check_consistent(home, 300)
+
+
+def test_garbage_deep_inside_the_index(indexed_home: tuple[Path, Path], tmp_path: Path) -> None:
+    """Garbage in the middle of a segment may only show when a search reads it (Whoosh has no checksums):
+    then the search says so in one line, and `diglot reindex` repairs the index from the store."""
+    _, original = indexed_home
+    home = tmp_path / "home"
+    shutil.copytree(original, home)
+    DAMAGE["garbage inside segments"](paths_of(home).index)
+    result = run_diglot(home, "search", "--json", MARK)
+    assert_clean_output(result.stdout, result.stderr)
+    if result.returncode != 0:  # not caught when the library was opened
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and "diglot reindex" in lines[0], result.stderr
+        rebuilt = run_diglot(home, "reindex")
+        assert rebuilt.returncode == 0, rebuilt.stderr
+        assert_clean_output(rebuilt.stdout, rebuilt.stderr)
+        result = run_diglot(home, "search", "--json", MARK)
+    assert result.returncode == 0 and '"total": 300' in result.stdout, result.stderr
     check_consistent(home, 300)
 
 

@@ -271,3 +271,43 @@ def test_one_megabyte_line_is_kept_whole(diglot_home: Path, tmp_path: Path, caps
         assert article.text.split() == words  # no word lost or reordered
     finally:
         library.close()
+
+
+def test_hostile_markup_files(diglot_home: Path, tmp_path: Path) -> None:
+    """External entities are never read (XXE), entity bombs do not expand, deep nesting is refused or read."""
+    secret = tmp_path / "secret.txt"
+    secret.write_text("SECRETVALUE42", encoding="utf-8")
+    folder = tmp_path / "markup"
+    folder.mkdir()
+    doctype = f'<!DOCTYPE x [<!ENTITY xxe SYSTEM "file://{secret}">]>'
+    (folder / "xxe.rss").write_text(
+        f'<?xml version="1.0"?>{doctype}<rss version="2.0"><channel><title>F</title><item><title>Fuite</title>'
+        "<description>Le texte &xxe; fin de la phrase ici.</description></item></channel></rss>", encoding="utf-8")
+    (folder / "xxe.atom").write_text(
+        f'<?xml version="1.0"?>{doctype}<feed xmlns="http://www.w3.org/2005/Atom"><title>F</title><entry>'
+        "<title>Fuite atom</title><content>Le texte &xxe; fin de la phrase.</content></entry></feed>",
+        encoding="utf-8")
+    (folder / "xxe.html").write_text(
+        f'<?xml version="1.0"?>{doctype}<html><body><p>Le texte &xxe; de la page, fin de la phrase.</p></body></html>',
+        encoding="utf-8")
+    entities = '<!ENTITY a "aaaaaaaaaa">' + "".join(
+        f'<!ENTITY {chr(98 + i)} "' + f"&{chr(97 + i)};" * 10 + '">' for i in range(9)
+    )
+    (folder / "bomb.rss").write_text(  # a billion laughs: 10^10 characters if expanded
+        f'<?xml version="1.0"?><!DOCTYPE rss [{entities}]><rss version="2.0"><channel><item><title>Lol</title>'
+        "<description>Début &j; fin.</description></item></channel></rss>", encoding="utf-8")
+    (folder / "deep.json").write_text("[" * 200_000 + "]" * 200_000, encoding="utf-8")
+    (folder / "deep.html").write_text(
+        "<html><body>" + "<div>" * 50_000 + "Le texte profond est ici." + "</div>" * 50_000 + "</body></html>",
+        encoding="utf-8")
+    store = Store(tmp_path / "library.sqlite3")
+    try:
+        report = import_paths(store, [folder])
+        assert dict(report.refused) == {str(folder / "deep.json"): "JSON nested too deeply"}, report.refused
+        texts = [a.title + " " + a.text + " " + a.raw for a in store.iter_articles()]
+        assert len(texts) == 5
+        assert not any("SECRETVALUE42" in text for text in texts)
+        assert all(len(text) < 10_000 for text in texts)
+        assert any("Le texte profond est ici." in text for text in texts)
+    finally:
+        store.close()

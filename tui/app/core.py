@@ -87,6 +87,14 @@ class Page:
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     suggestion: str | None = None
     elapsed_ms: float = 0.0
+    labels: dict[str, str] = field(default_factory=dict)  # display names of entity facet values
+
+
+def label_facets(library: Library, page: Page) -> None:
+    """Drop useless entity facets and look up the names of the others (in the worker, not the UI thread)."""
+    if page.facets.get("entity"):
+        page.facets["entity"] = useful_entity_facet(page.facets["entity"])
+        page.labels = entity_labels(library, [value for value, _ in page.facets["entity"]])
 
 
 _BROWSE_ORDER = {
@@ -221,11 +229,16 @@ class SearchSession:
             searcher = self._get()
             active = {k: v for k, v in filters.items() if v} or None
             results = searcher.search(query, limit=limit, offset=offset, filters=active)
-        rows = [
-            Row(h.article_id, h.title, h.lang, h.date, h.source, bool(h.translated), None, h.snippet,
-                list(h.highlights))
-            for h in results.hits
-        ]
+        # The ✓ and entity count come from the store (the source of truth), which may be ahead of the index.
+        ids = [h.article_id for h in results.hits]
+        current = {s.id: s for s in self.library.store.summaries(ids=ids, limit=len(ids))} if ids else {}
+        rows = []
+        for h in results.hits:
+            summary = current.get(h.article_id)
+            translated = summary.translated if summary else bool(h.translated)
+            count = summary.entity_count if summary else None
+            rows.append(Row(h.article_id, h.title, h.lang, h.date, h.source, translated, count, h.snippet,
+                            list(h.highlights)))
         return Page(total=results.total, rows=rows, facets=dict(results.facets or {}),
                     suggestion=results.suggestion, elapsed_ms=float(results.elapsed_ms or 0.0))
 

@@ -27,12 +27,13 @@ def _analyzer(code: str) -> CompositeAnalyzer:
 
 
 def token_spans(
-    text: str, lang: str | None, test: TermTest, *, charlimit: int = CHARLIMIT, enough: int | None = None
+    text: str, lang: str | None, test: TermTest, *, charlimit: int = CHARLIMIT, window: int | None = None
 ) -> list[tuple[int, int]]:
     """Spans of `text` whose analysed tokens pass `test`, in order, without overlaps.
 
-    With `enough`, analysis stops after the paragraph in which that many spans were found (a snippet needs
-    only the first good window, and analysing a whole long article for it costs milliseconds per hit).
+    With `window`, analysis goes paragraph by paragraph and stops once it is `window` characters past the
+    first match: a snippet shows only the text around it, and analysing a whole long article for it costs
+    milliseconds per hit.
     """
     if not text:
         return []
@@ -41,7 +42,7 @@ def token_spans(
     text = text[:charlimit]
     start = 0
     while start < len(text):
-        end = text.find("\n\n", start) if enough else -1
+        end = text.find("\n\n", start) if window else -1
         end = len(text) if end < 0 else end
         # Index mode: an accented word also yields the stem of its unaccented spelling, as in the index.
         for token in analyzer(text[start:end], chars=True, positions=True, mode="index", start_char=start):
@@ -49,7 +50,7 @@ def token_spans(
                 span = (token.startchar, token.endchar)
                 if not spans or span[0] >= spans[-1][1]:
                     spans.append(span)
-        if enough and len(spans) >= enough:
+        if window and spans and end >= spans[0][0] + window:
             break
         start = end + 2
     return spans

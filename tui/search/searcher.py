@@ -24,7 +24,7 @@ from whoosh.searching import Searcher as WhooshSearcher
 from tui.errors import DiglotError, UsageError
 from tui.library.store import Store
 from tui.search.analyzers import field_lang, fold, stop_words
-from tui.search.highlight import edit_distance, make_snippet, query_test, terms_test, token_spans
+from tui.search.highlight import SNIPPET_CHARS, edit_distance, make_snippet, query_test, terms_test, token_spans
 from tui.search.indexer import INDEX_NAME, read_vocab, store_path_of, vocab_path
 from tui.search.schema import BODY_FIELDS, FACETS, FIELD_LANGS, TITLE_FIELDS, USER_FIELDS, build_schema
 
@@ -41,7 +41,6 @@ MAX_PREFIX_WORDS = 200  # words a prefix (secur*) expands to, per language: boun
 RECORD_TERMS = True  # record matched terms per hit (see _run); False: test snippet words against the query
 FACET_LIMIT = 20
 TWO_PASS = False  # measured: slower (two walks of the union tree)
-SNIPPET_SPANS = 1  # stop analysing an article for its snippet after the first paragraph with a match
 
 # A query that matches nothing but, unlike NullQuery, survives normalize() inside an AND.
 NO_MATCH = wq.Term("id", "\x00no-match")
@@ -528,7 +527,7 @@ class Searcher:
                 article = None
         if article is not None:
             test = field_test(f"body_{code}")
-            spans = token_spans(article.text, lang, test, enough=SNIPPET_SPANS) if test else []
+            spans = token_spans(article.text, lang, test, window=SNIPPET_CHARS) if test else []
             if spans:
                 snippet, spans = make_snippet(article.text, spans)
             else:
@@ -538,7 +537,7 @@ class Searcher:
                     if ttest is None or tcode == code:
                         continue
                     text = store.translation_texts(article_id).get(target, "")
-                    tspans = token_spans(text, target, ttest, enough=SNIPPET_SPANS)
+                    tspans = token_spans(text, target, ttest, window=SNIPPET_CHARS)
                     if tspans:
                         snippet, spans = make_snippet(text, tspans)
                         translated = True

@@ -185,8 +185,20 @@ class LibraryScreen(BackgroundMixin, Screen):
         def first_page() -> core.Page:
             if query:
                 assert session is not None
-                return session.search(query, offset=0, limit=PAGE_SIZE, filters=filters)
-            return core.browse_page(library, offset=0, limit=PAGE_SIZE, sort=sort, filters=filters, with_facets=True)
+                page = session.search(query, offset=0, limit=PAGE_SIZE, filters=filters)
+                core.label_facets(library, page)
+                return page
+            # Rows first; facet counts (a few GROUP BYs, slow on a big library) follow in their own worker.
+            return core.browse_page(library, offset=0, limit=PAGE_SIZE, sort=sort, filters=filters, with_facets=False)
+
+        def browse_facets() -> core.Page:
+            page = core.Page(0, [], core.browse_facets(library, filters))
+            core.label_facets(library, page)
+            return page
+
+        def facets_shown(page: core.Page) -> None:
+            if generation == self.generation:
+                self.query_one("#facets", FacetList).show(page.facets, self.filters, page.labels)
 
         articles = self.query_one("#articles", ArticleList)
         cursor = articles.cursor if keep_cursor else 0
@@ -196,6 +208,8 @@ class LibraryScreen(BackgroundMixin, Screen):
                 self._show_page(generation, query, page)
                 if cursor and cursor < page.total:
                     articles.cursor = cursor
+                if not query:
+                    self.background(browse_facets, facets_shown, group="facets", exclusive=True)
 
         def failed(err: BaseException) -> None:
             if generation == self.generation:
@@ -207,14 +221,8 @@ class LibraryScreen(BackgroundMixin, Screen):
         articles = self.query_one("#articles", ArticleList)
         articles.reset(generation, page.total, page.rows, snippets=bool(query))
         self._shown_query = query
-        facets = self.query_one("#facets", FacetList)
-        labels = {}
-        if page.facets.get("entity"):
-            page.facets["entity"] = core.useful_entity_facet(page.facets["entity"])
-        if page.facets.get("entity") and self.app.library is not None:
-            ids = [value for value, _ in page.facets["entity"]]
-            labels = core.entity_labels(self.app.library, ids)
-        facets.show(page.facets, self.filters, labels)
+        if query:
+            self.query_one("#facets", FacetList).show(page.facets, self.filters, page.labels)
         self._update_header()
         if page.total == 0:
             if query:

@@ -75,6 +75,8 @@ class ReaderScreen(BackgroundMixin, Screen):
                 id="reader.next_hit"),
         Binding("N", "next_hit(-1)", "Previous hit", show=False, tooltip="Previous sentence matching the search",
                 id="reader.prev_hit"),
+        Binding("l", "next_target", "Language", show=False,
+                tooltip="Translate into the next language you have packages for", id="reader.target"),
         Binding("h", "toggle_entities", "Colours", show=False, tooltip="Entity colours on or off",
                 id="reader.highlight"),
         Binding("escape", "back", "Back", show=False, tooltip="Cancel the running job, or go back",
@@ -183,6 +185,33 @@ class ReaderScreen(BackgroundMixin, Screen):
         if mode in ("translation", "side"):
             self._ensure_translation()
 
+    def action_next_target(self) -> None:
+        """Cycle the target language among English and every language an installed package translates into."""
+        if self._job is not None or self.article is None:
+            return
+        paths, source = self.app.paths, self.article.lang
+
+        def targets() -> list[str]:
+            codes = {"en"} | {p.to_code for p in core.list_packages(paths) if getattr(p, "installed", True)}
+            return sorted(codes - {source})
+
+        def chosen(codes: list[str]) -> None:
+            if not codes:
+                return
+            index = codes.index(self.target) + 1 if self.target in codes else 0
+            self.set_target(codes[index % len(codes)])
+
+        self.background(targets, chosen, group="targets", exclusive=True)
+
+    def set_target(self, target: str) -> None:
+        """Read the article in another language: the cached translation if any, else translate on demand."""
+        self.target = target
+        self.translation = None
+        self.route = []
+        self._set_notice(None)
+        self.notify(f"Translation target: {target}")
+        self._load()
+
     def hit_sentences(self) -> list[int]:
         """Indices of the sentences holding a search hit (in the original or in the translation)."""
         if self.doc is None:
@@ -264,10 +293,10 @@ class ReaderScreen(BackgroundMixin, Screen):
         sentence.target = pair.target
         sentence.flag = pair.flag
         self._arrived += 1
-        # Sentences come in bursts: redraw at most every 100 ms.
+        # Sentences come in bursts: redraw at most every 100 ms (less often for a long article).
         if not self._flush_pending:
             self._flush_pending = True
-            self.set_timer(0.1, self._flush)
+            self.set_timer(0.1 if len(paragraphs) < 40 else 0.4, self._flush)
 
     def _flush(self) -> None:
         self._flush_pending = False
