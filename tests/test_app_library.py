@@ -306,12 +306,13 @@ async def test_a_damaged_library_is_a_message_not_a_traceback(diglot_home: Path)
         assert "not a SQLite database" in screen_text(pilot)
         assert app.library is None
         await pilot.press("q")
-    assert app.return_code == 0
+        assert app.return_code == 0  # set by exit(): q quit
 
 
 async def test_q_quits(diglot_home: Path) -> None:
     app = DiglotApp(analyse_on_open=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
+        assert app.return_code is None
         await pilot.press("q")
-    assert app.return_code == 0
+        assert app.return_code == 0

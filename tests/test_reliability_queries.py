@@ -117,6 +117,7 @@ def test_any_filter_value_gives_results_or_a_clear_message(searcher: Searcher, n
 @example(query='"unbalanced')
 @example(query="foo:bar")
 @example(query="-")
+@example(query="date:[TO\x08]")  # error messages quote the query: its control characters must not pass
 def test_cli_search_never_prints_a_traceback(library_paths: Paths, query: str) -> None:
     from tui.cli.main import main
 

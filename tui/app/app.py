@@ -14,6 +14,7 @@ from tui.app import core
 from tui.app.commands import DiglotCommands
 from tui.app.config import UIConfig, load_config
 from tui.app.textutil import one_line
+from tui.app.widgets.jobbar import cancel_all_jobs
 from tui.errors import DiglotError
 from tui.library.library import Library
 from tui.paths import Paths, current_paths
@@ -67,6 +68,7 @@ class DiglotApp(App[int]):
                 self.notify(f"Unknown theme {self.ui_config.theme!r} in the settings file.", severity="warning")
 
     def on_unmount(self) -> None:
+        cancel_all_jobs()
         if self.search_session is not None:
             self.search_session.close()
         if self.library is not None:

@@ -37,7 +37,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return launch_reader()
         return int(args.func(args) or 0)
     except DiglotError as err:
-        print(f"diglot: {err}", file=sys.stderr)
+        from tui.textsafe import printable
+
+        print(f"diglot: {printable(str(err))}", file=sys.stderr)  # messages may quote the user's input
         return err.exit_code
     except sqlite3.DatabaseError as err:  # damage past the first page shows only when a query reads it
         from tui.paths import current_paths

@@ -34,6 +34,7 @@ class BackgroundMixin:
         description: str = "",
     ) -> Worker:
         screen = self
+        app = self.app  # type: ignore[attr-defined]  # resolved now: a dismissed screen has no app in a thread
 
         def runner() -> None:
             worker = get_current_worker()
@@ -44,7 +45,7 @@ class BackgroundMixin:
             except DiglotError as err:
                 outcome = (failed or screen._failed, (err,))
             except Exception as err:  # noqa: BLE001 - a bug in the core must not kill the UI
-                screen.app.log_exception(err)  # type: ignore[attr-defined]
+                app.log_exception(err)
                 outcome = (failed or screen._failed, (err,))
             else:
                 if done is None:

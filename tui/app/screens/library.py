@@ -135,12 +135,14 @@ class LibraryScreen(BackgroundMixin, Screen):
         self.query_one(JobBar).start("Finding names…")
         report = job.progress_to(self)
 
+        session = self.app.search_session  # read here: `self.app` is not for worker threads
+
         def work() -> int:
             count = core.analyse_pending(library, progress=report, cancel=job.cancel)
             if count:
                 core.sync_index(library, progress=report)
-                if self.app.search_session is not None:
-                    self.app.search_session.refresh()
+                if session is not None:
+                    session.refresh()
             return count
 
         def done(count: int) -> None:

@@ -269,7 +269,8 @@ class ReaderScreen(BackgroundMixin, Screen):
         report = job.progress_to(self)
 
         def on_sentence(paragraph: int, index: int, pair: Any) -> None:
-            self.post_message(SentenceArrived(job.id, paragraph, index, pair))
+            if not job.cancel.cancelled:  # cancelled also when the reader closed: nobody to tell
+                self.post_message(SentenceArrived(job.id, paragraph, index, pair))
 
         self.background(
             lambda: core.translate_article(library, article, target, progress=report, cancel=job.cancel,
@@ -353,13 +354,13 @@ class ReaderScreen(BackgroundMixin, Screen):
         doc = self.doc
         assert doc is not None
         text = doc.translation_text
-        session = self.app.search_session
+        session, app = self.app.search_session, self.app  # `self.app` is not for worker threads
 
         def work() -> list[tuple[int, int, str]]:
             try:
                 core.analyse_article(library, article)
             except Exception as err:  # noqa: BLE001 - names are a bonus; the translation is already shown
-                self.app.log_exception(err)
+                app.log_exception(err)
             marks = _marks(core.mentions(library, article.id, target), core.match_spans(text, target, query))
             core.sync_index(library)
             if session is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import weakref
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -35,16 +36,28 @@ class Job:
         self.name = name
         self.cancel = CancelToken()
         self._last = 0.0
+        _LIVE.add(self)
 
     def progress_to(self, target) -> ProgressCallback:  # noqa: ANN001 - a MessagePump
         def report(progress: Progress) -> None:
             now = time.monotonic()
             final = progress.total and progress.done >= progress.total
+            if self.cancel.cancelled:
+                return  # the screen may be gone; the job stops at its next check
             if final or now - self._last >= 0.05:
                 self._last = now
                 target.post_message(JobProgress(self.id, progress))
 
         return report
+
+
+_LIVE: weakref.WeakSet[Job] = weakref.WeakSet()
+
+
+def cancel_all_jobs() -> None:
+    """On quit: worker threads cannot be killed, and Python waits for them at exit; ask every job to stop."""
+    for job in list(_LIVE):
+        job.cancel.cancel()
 
 
 class JobBar(Horizontal):
