@@ -116,6 +116,8 @@ class PeakRss:
 
     def __init__(self) -> None:
         self.sampled = 0
+        self.anon = 0  # heap and other private memory (RssAnon), the part that is not mapped index files
+        self.file = 0  # file-backed pages (RssFile): the memory-mapped index, reclaimable by the kernel
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -125,6 +127,10 @@ class PeakRss:
                 for line in Path("/proc/self/status").read_text().splitlines():
                     if line.startswith("VmRSS:"):
                         self.sampled = max(self.sampled, int(line.split()[1]) * 1024)
+                    elif line.startswith("RssAnon:"):
+                        self.anon = max(self.anon, int(line.split()[1]) * 1024)
+                    elif line.startswith("RssFile:"):
+                        self.file = max(self.file, int(line.split()[1]) * 1024)
             except OSError:
                 return
 
@@ -202,6 +208,7 @@ def run(size: int, workdir: Path, rounds: int, limit: int, *, reuse: bool = Fals
             slowest={q: [round(statistics.median(per_query[q]), 1), totals[q]] for q in slowest},
             zero_hit_queries=[q for q, n in totals.items() if n == 0],
         )
+    result.update(peak_anon_mb=round(rss.anon / 1e6, 1), peak_file_mb=round(rss.file / 1e6, 1))
     result.update(load_avg_end=os.getloadavg()[0], peak_rss_mb=round(max(PeakRss.maxrss(), rss.sampled) / 1e6, 1))
     store.close()
     return result

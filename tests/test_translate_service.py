@@ -77,6 +77,11 @@ def test_second_translation_makes_no_model_call(
     assert second.paragraphs == first.paragraphs
     assert len(seen) == first.sentence_count  # cached sentences are still reported
     assert store.get(french_article.id).revision == revision  # unchanged result: no reindex
+    # Without the stored article row, the sentence cache alone still avoids the model.
+    with store.transaction() as conn:
+        conn.execute("DELETE FROM article_translations")
+    assert translate_article(store, french_article, "en").paragraphs == first.paragraphs
+    assert engine.total_batch_calls() == calls
     # Another beam is another output: the cache does not answer for it.
     translate_article(store, french_article, "en", options=TranslateOptions(beam_size=1))
     assert engine.total_batch_calls() > calls

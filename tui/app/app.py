@@ -36,11 +36,14 @@ class DiglotApp(App[int]):
         Binding("ctrl+t", "next_theme", "Theme", show=False, tooltip="Next colour theme", id="app.theme"),
     ]
 
-    def __init__(self, library_paths: Paths | None = None, *, analyse_on_open: bool = True) -> None:
+    def __init__(self, library_paths: Paths | None = None, *, analyse_on_open: bool = True,
+                 show_timings: bool = True) -> None:
         super().__init__()
         self.library_paths = library_paths
         # Names are found once per article; new articles are analysed in the background after opening.
         self.analyse_on_open = analyse_on_open
+        # Search times ("12 ms") in status lines; snapshot tests turn them off so screens are reproducible.
+        self.show_timings = show_timings
         self.library: Library | None = None
         self.search_session: core.SearchSession | None = None
         self.ui_config = UIConfig()

@@ -97,85 +97,23 @@ def label_facets(library: Library, page: Page) -> None:
         page.labels = entity_labels(library, [value for value, _ in page.facets["entity"]])
 
 
-_BROWSE_ORDER = {
-    "date": "COALESCE(a.date, '') DESC, a.title",
-    "title": "a.title COLLATE NOCASE, a.id",
-    "lang": "a.lang, a.title COLLATE NOCASE",
-    "source": "a.source COLLATE NOCASE, a.title COLLATE NOCASE",
-    "imported": "a.imported_at DESC, a.id",
-}
-
-
-def _browse_where(filters: dict[str, str]) -> tuple[str, list[Any]]:
-    where: list[str] = []
-    params: list[Any] = []
-    if filters.get("lang"):
-        where.append("a.lang = ?")
-        params.append(filters["lang"])
-    if filters.get("source"):
-        where.append("a.source = ?")
-        params.append(filters["source"])
-    if filters.get("year"):
-        where.append("substr(a.date, 1, 4) = ?")
-        params.append(filters["year"])
-    if filters.get("entity"):
-        where.append(
-            "a.id IN (SELECT m.article_id FROM entity_mentions m WHERE m.entity_id = ?"
-            " AND m.content_hash = (SELECT content_hash FROM articles WHERE id = m.article_id))"
-        )
-        params.append(filters["entity"])
-    return (" WHERE " + " AND ".join(where)) if where else "", params
-
-
 def browse_page(
-    library: Library, *, offset: int, limit: int, sort: str, filters: dict[str, str], with_facets: bool
+    library: Library, *, offset: int, limit: int, sort: str, filters: dict[str, str], with_facets: bool,
+    total: int | None = None,
 ) -> Page:
-    """A page of the whole library (no query): plain summaries when only the language is filtered."""
+    """A page of the whole library (no query). `total` (known after the first page) saves a count."""
     store = library.store
-    other = {k: v for k, v in filters.items() if v and k != "lang"}
-    if not other:
-        lang = filters.get("lang") or None
-        total = store.count(lang)
-        rows = [_row(s) for s in store.summaries(offset=offset, limit=limit, sort=sort, lang=lang)]
-    else:
-        # Source, year and entity filters are not part of Store.summaries: same columns, own WHERE.
-        where, params = _browse_where(filters)
-        conn = store.conn
-        total = conn.execute(f"SELECT COUNT(*) FROM articles a{where}", params).fetchone()[0]
-        order = _BROWSE_ORDER.get(sort, _BROWSE_ORDER["date"])
-        sql = (
-            "SELECT a.id, a.lang, a.title, a.date, a.source, a.translated, a.entity_count FROM articles a"
-            f"{where} ORDER BY {order} LIMIT ? OFFSET ?"
-        )
-        rows = [
-            Row(r[0], r[2], r[1], r[3], r[4], bool(r[5]), r[6]) for r in conn.execute(sql, [*params, limit, offset])
-        ]
-    facets = browse_facets(library, filters) if with_facets else {}
+    active = {k: v for k, v in filters.items() if v}
+    if total is None:
+        total = store.browse_count(active)
+    rows = [_row(s) for s in store.browse(offset=offset, limit=limit, sort=sort, filters=active, total=total)]
+    facets = browse_facets(library, active) if with_facets else {}
     return Page(total=total, rows=rows, facets=facets)
 
 
 def browse_facets(library: Library, filters: dict[str, str], top: int = 12) -> dict[str, list[tuple[str, int]]]:
     """Counts per language, source, year and entity among the articles the other filters keep."""
-    conn = library.store.conn
-    facets: dict[str, list[tuple[str, int]]] = {}
-    columns = {"lang": "a.lang", "source": "a.source", "year": "substr(a.date, 1, 4)"}
-    for key, column in columns.items():
-        where, params = _browse_where({k: v for k, v in filters.items() if k != key})
-        extra = f"{column} IS NOT NULL AND {column} != ''"
-        where = f"{where} AND {extra}" if where else f" WHERE {extra}"
-        sql = f"SELECT {column}, COUNT(*) FROM articles a{where} GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT {top}"
-        facets[key] = [(str(r[0]), int(r[1])) for r in conn.execute(sql, params)]
-    where, params = _browse_where({k: v for k, v in filters.items() if k != "entity"})
-    try:
-        sql = (
-            "SELECT m.entity_id, COUNT(DISTINCT m.article_id) FROM entity_mentions m"
-            " JOIN articles a ON a.id = m.article_id AND a.content_hash = m.content_hash"
-            f"{where} GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT {top}"
-        )
-        facets["entity"] = [(str(r[0]), int(r[1])) for r in conn.execute(sql, params)]
-    except Exception:  # noqa: BLE001 - an older store without entity tables simply has no entity facet
-        facets["entity"] = []
-    return facets
+    return library.store.facet_counts(filters, top=top)
 
 
 def entity_labels(library: Library, entity_ids: Sequence[str]) -> dict[str, str]:

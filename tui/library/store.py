@@ -83,13 +83,69 @@ CREATE TABLE IF NOT EXISTS entities (
 _ARTICLE_COLUMNS = (
     "id, lang, title, date, source, source_key, raw, paragraphs, content_hash, imported_at, updated_at, revision"
 )
-_SORTS = {
-    "date": "COALESCE(date, '') DESC, title",
-    "title": "title COLLATE NOCASE, id",
-    "lang": "lang, title COLLATE NOCASE",
-    "source": "source COLLATE NOCASE, title COLLATE NOCASE",
-    "imported": "imported_at DESC, id",
+# List orders: (expression, descending) terms ending in a unique key, so pages never overlap or skip tied rows.
+# Each order has an index over the same expressions (BROWSE_SCHEMA), so SQLite walks the index instead of
+# sorting the table (no temp B-tree), and a page near the end is read by walking the index backwards.
+_SORTS: dict[str, tuple[tuple[str, bool], ...]] = {
+    "date": (("COALESCE(date, '')", True), ("title", False), ("rowid", False)),
+    "title": (("title COLLATE NOCASE", False), ("id", False)),
+    "lang": (("lang", False), ("title COLLATE NOCASE", False), ("rowid", False)),
+    "source": (("source COLLATE NOCASE", False), ("title COLLATE NOCASE", False), ("rowid", False)),
+    "imported": (("imported_at", True), ("id", False)),
 }
+BROWSE_FILTERS = ("lang", "source", "year", "entity")
+
+# Indexes for listing, filtering, facet counts and the index-sync queue (added to existing libraries on open).
+BROWSE_SCHEMA = """
+CREATE INDEX IF NOT EXISTS articles_by_date ON articles(COALESCE(date, '') DESC, title);
+CREATE INDEX IF NOT EXISTS articles_lang_by_date ON articles(lang, COALESCE(date, '') DESC, title);
+CREATE INDEX IF NOT EXISTS articles_by_title ON articles(title COLLATE NOCASE, id);
+CREATE INDEX IF NOT EXISTS articles_by_lang ON articles(lang, title COLLATE NOCASE);
+CREATE INDEX IF NOT EXISTS articles_by_source ON articles(source COLLATE NOCASE, title COLLATE NOCASE);
+CREATE INDEX IF NOT EXISTS articles_by_imported ON articles(imported_at DESC, id);
+CREATE INDEX IF NOT EXISTS articles_source ON articles(source);
+CREATE INDEX IF NOT EXISTS articles_year ON articles(substr(date, 1, 4));
+-- The text columns sit before content_hash in a row: this index spares reading the text to compare hashes.
+CREATE INDEX IF NOT EXISTS articles_id_hash ON articles(id, content_hash);
+-- Only the articles waiting for the search index: the sync's stale scan costs what is stale, not the library.
+CREATE INDEX IF NOT EXISTS articles_pending ON articles(indexed_revision) WHERE indexed_revision != revision;
+"""
+_SUMMARY_COLUMNS = "id, lang, title, date, source, translated, entity_count"
+
+
+def _order_by(sort: str, *, reverse: bool = False) -> str:
+    terms = _SORTS.get(sort, _SORTS["date"])
+    return ", ".join(f"{expr} {'DESC' if desc != reverse else 'ASC'}" for expr, desc in terms)
+
+
+def _filter_sql(filters: dict[str, str] | None, alias: str = "") -> tuple[list[str], list[object]]:
+    """WHERE terms for the list filters (lang, source, year, entity); empty values are ignored.
+
+    `alias` ("a.") qualifies the columns when the articles table is joined."""
+    where: list[str] = []
+    params: list[object] = []
+    filters = filters or {}
+    if filters.get("lang"):
+        where.append(f"{alias}lang = ?")
+        params.append(filters["lang"])
+    if filters.get("source"):
+        where.append(f"{alias}source = ?")
+        params.append(filters["source"])
+    if filters.get("year"):
+        where.append(f"substr({alias}date, 1, 4) = ?")
+        params.append(filters["year"])
+    if filters.get("entity"):
+        # Mentions of an older version of the text do not count.
+        where.append(
+            f"{alias}id IN (SELECT m.article_id FROM entity_mentions m JOIN articles b ON b.id = m.article_id"
+            " AND b.content_hash = m.content_hash WHERE m.entity_id = ?)"
+        )
+        params.append(filters["entity"])
+    return where, params
+
+
+def _where(terms: list[str]) -> str:
+    return (" WHERE " + " AND ".join(terms)) if terms else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,8 +168,15 @@ class Store:
         self._check_file()
         # executescript() commits on its own, so it runs outside transaction().
         self.conn.executescript(CORE_SCHEMA)
+        self._add_browse_indexes()
         with self.transaction() as conn:
             conn.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+
+    def _add_browse_indexes(self) -> None:
+        """Create the listing indexes; on an existing big library this runs once (seconds at 100k)."""
+        have = {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+        if not {"articles_by_date", "articles_pending", "articles_id_hash"} <= have:
+            self.conn.executescript(BROWSE_SCHEMA)
 
     def _check_file(self) -> None:
         if self.path.exists() and self.path.stat().st_size > 0:
@@ -268,13 +331,16 @@ class Store:
     # -- index bookkeeping ----------------------------------------------------------------------------------
     def stale_ids(self, limit: int | None = None) -> list[str]:
         """Articles whose index entry is missing or older than the article."""
-        sql = "SELECT id FROM articles WHERE indexed_revision != revision ORDER BY rowid"
+        # The partial index holds only stale rows: this costs what is stale, not the size of the library.
+        sql = "SELECT id FROM articles INDEXED BY articles_pending WHERE indexed_revision != revision ORDER BY rowid"
         if limit:
             sql += f" LIMIT {int(limit)}"
         return [r[0] for r in self.conn.execute(sql)]
 
     def count_stale(self) -> int:
-        return self.conn.execute("SELECT COUNT(*) FROM articles WHERE indexed_revision != revision").fetchone()[0]
+        return self.conn.execute(
+            "SELECT COUNT(*) FROM articles INDEXED BY articles_pending WHERE indexed_revision != revision"
+        ).fetchone()[0]
 
     def mark_indexed(self, revisions: dict[str, int]) -> None:
         """Record what the index now holds; called only after the index commit succeeded."""
@@ -289,9 +355,12 @@ class Store:
 
     # -- reading --------------------------------------------------------------------------------------------
     def count(self, lang: str | None = None) -> int:
-        if lang:
-            return self.conn.execute("SELECT COUNT(*) FROM articles WHERE lang = ?", (lang,)).fetchone()[0]
-        return self.conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+        return self.browse_count({"lang": lang} if lang else None)
+
+    def browse_count(self, filters: dict[str, str] | None = None) -> int:
+        """How many articles the list filters keep (counted on an index, never on the table rows)."""
+        where, params = _filter_sql(filters)
+        return self.conn.execute(f"SELECT COUNT(*) FROM articles{_where(where)}", params).fetchone()[0]
 
     def get(self, article_id: str) -> Article:
         row = self.conn.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)).fetchone()
@@ -320,24 +389,78 @@ class Store:
         ids: Sequence[str] | None = None,
     ) -> list[ArticleSummary]:
         """One page of list rows, without the article text (the UI loads only what is visible)."""
-        where, params = [], []
-        if lang:
-            where.append("lang = ?")
-            params.append(lang)
-        if ids is not None:
-            where.append(f"id IN ({','.join('?' * len(ids))})")
-            params.extend(ids)
-        sql = "SELECT id, lang, title, date, source, translated, entity_count FROM articles"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        sql += f" ORDER BY {_SORTS.get(sort, _SORTS['date'])} LIMIT ? OFFSET ?"
-        params.extend([limit, offset])
-        return [
-            ArticleSummary(
-                r["id"], r["lang"], r["title"], r["date"], r["source"], bool(r["translated"]), r["entity_count"]
+        if ids is None:
+            return self.browse(offset=offset, limit=limit, sort=sort, filters={"lang": lang} if lang else None)
+        where, params = _filter_sql({"lang": lang} if lang else None)
+        where.append(f"id IN ({','.join('?' * len(ids))})")
+        params.extend(ids)
+        sql = f"SELECT {_SUMMARY_COLUMNS} FROM articles{_where(where)} ORDER BY {_order_by(sort)} LIMIT ? OFFSET ?"
+        return [_summary(r) for r in self.conn.execute(sql, [*params, limit, offset])]
+
+    def browse(
+        self,
+        *,
+        offset: int = 0,
+        limit: int = 100,
+        sort: str = "date",
+        filters: dict[str, str] | None = None,
+        total: int | None = None,
+    ) -> list[ArticleSummary]:
+        """Rows [offset, offset + limit) of the library in `sort` order, kept by the list filters.
+
+        The sort's index is walked, so a page costs its offset in index steps, not a sort of the library;
+        past the middle (given `total`, or counted) the index is walked from the other end, so the last page
+        is as cheap as the first.
+        """
+        if limit <= 0 or offset < 0:
+            return []
+        where, params = _filter_sql(filters)
+        reverse, skip, count = False, offset, limit
+        if offset > 5 * limit:
+            total = self.browse_count(filters) if total is None else total
+            if offset >= total:
+                return []
+            tail = total - offset - limit  # rows after this page
+            if tail < offset:
+                reverse, skip, count = True, max(tail, 0), limit if tail >= 0 else limit + tail
+        # Two steps: the order and the page's rowids from the index alone, then only those rows. Selecting
+        # the row columns in the first step would read every sorted row (flags sit behind the text columns).
+        sql = (f"SELECT rowid FROM articles{_where(where)}"
+               f" ORDER BY {_order_by(sort, reverse=reverse)} LIMIT ? OFFSET ?")
+        rowids = [r[0] for r in self.conn.execute(sql, [*params, count, skip])]
+        if reverse:
+            rowids.reverse()
+        return self._summaries_by_rowid(rowids)
+
+    def _summaries_by_rowid(self, rowids: list[int]) -> list[ArticleSummary]:
+        if not rowids:
+            return []
+        marks = ",".join("?" * len(rowids))
+        sql = f"SELECT rowid, {_SUMMARY_COLUMNS} FROM articles WHERE rowid IN ({marks})"
+        found = {r[0]: _summary(r) for r in self.conn.execute(sql, rowids)}
+        return [found[i] for i in rowids if i in found]
+
+    def facet_counts(self, filters: dict[str, str] | None = None, top: int = 12) -> dict[str, list[tuple[str, int]]]:
+        """Articles per language, source, year and entity among those the *other* filters keep (top values)."""
+        filters = {k: v for k, v in (filters or {}).items() if v}
+        facets: dict[str, list[tuple[str, int]]] = {}
+        columns = {"lang": "lang", "source": "source", "year": "substr(date, 1, 4)"}
+        for key, column in columns.items():
+            where, params = _filter_sql({k: v for k, v in filters.items() if k != key})
+            where.append(f"{column} IS NOT NULL AND {column} != ''")
+            sql = f"SELECT {column}, COUNT(*) FROM articles{_where(where)} GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ?"
+            facets[key] = [(str(r[0]), int(r[1])) for r in self.conn.execute(sql, [*params, top])]
+        where, params = _filter_sql({k: v for k, v in filters.items() if k != "entity"}, alias="a.")
+        try:
+            sql = (
+                "SELECT m.entity_id, COUNT(DISTINCT m.article_id) FROM entity_mentions m"
+                " JOIN articles a ON a.id = m.article_id AND a.content_hash = m.content_hash"
+                f"{_where(where)} GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ?"
             )
-            for r in self.conn.execute(sql, params)
-        ]
+            facets["entity"] = [(str(r[0]), int(r[1])) for r in self.conn.execute(sql, [*params, top])]
+        except sqlite3.OperationalError:  # an older store without entity tables simply has no entity facet
+            facets["entity"] = []
+        return facets
 
     def iter_articles(self, ids: Sequence[str] | None = None, batch: int = 500) -> Iterator[Article]:
         """Every article (or the given ones), fetched in batches so memory stays flat."""
@@ -398,6 +521,12 @@ class Store:
         return [
             (r[0], r[1]) for r in self.conn.execute("SELECT lang, COUNT(*) FROM articles GROUP BY lang ORDER BY 2 DESC")
         ]
+
+
+def _summary(r: sqlite3.Row) -> ArticleSummary:
+    return ArticleSummary(
+        r["id"], r["lang"], r["title"], r["date"], r["source"], bool(r["translated"]), r["entity_count"]
+    )
 
 
 def _article(row: sqlite3.Row) -> Article:

@@ -95,6 +95,12 @@ def date_range_terms(low: int, high: int) -> list[str]:
     return terms
 
 
+class _ConstantScore(query.ConstantScoreQuery):
+    """Whoosh's And/Or.normalize() reads `.boost` of the children it flattens; ConstantScoreQuery has none."""
+
+    boost = 1.0
+
+
 class DateField(KEYWORD):
     """Dates as year, month and day terms; `date:2023`, `date:2023-05` and `date:[2018 TO 2019-06]` are
     unions of the fewest such terms (a TermRange over day terms expanded to hundreds of terms: seconds).
@@ -113,7 +119,7 @@ class DateField(KEYWORD):
         if not terms:
             return query.NullQuery
         # A date only filters: every matching article gets the same score from it.
-        return query.ConstantScoreQuery(query.Or([query.Term(fieldname, t) for t in terms]), 0.0001 * boost)
+        return _ConstantScore(query.Or([query.Term(fieldname, t) for t in terms]), 0.0001 * boost)
 
     def parse_query(self, fieldname: str, qstring: str, boost: float = 1.0) -> query.Query:
         low, high = date_number(qstring), date_number(qstring, high=True)

@@ -106,10 +106,14 @@ def _translate_round(
     on_pair: Callable[[int, int, int, SentencePair], None] | None,
     on_article: Callable[[ArticleTranslation], None] | None, paths: Paths | None,
 ) -> list[ArticleTranslation]:
-    plans = [article_sentences(a) for a in articles]
+    signatures = {lang: _route_signature(packages, opts) for lang, packages in routes.items()}
+    # An article stored with the same packages and options is done: no splitting, no lookups, no model.
+    done = {i: _stored_result(store, a, target, signatures[a.lang]) for i, a in enumerate(articles)}
+    plans = [[] if done[i] else article_sentences(a) for i, a in enumerate(articles)]
     by_lang: dict[str, list[int]] = defaultdict(list)
     for index, article in enumerate(articles):
-        by_lang[article.lang].append(index)
+        if not done[index]:
+            by_lang[article.lang].append(index)
     grids: list[list[list[SentencePair | None]]] = [[[None] * len(p) for p in plan] for plan in plans]
 
     def emit(art: int, para: int, sent: int, pair: SentencePair) -> None:
@@ -124,11 +128,19 @@ def _translate_round(
     results: list[ArticleTranslation] = []
     changed: list[str] = []
     for index, article in enumerate(articles):
-        route = [article.lang] + [p.to_code for p in routes[article.lang]]
-        paragraphs = [[pair for pair in para if pair is not None] for para in grids[index]]
-        result = ArticleTranslation(article.id, article.lang, target, route, paragraphs, complete=True)
-        if _store(store, article, result):
-            changed.append(article.id)
+        stored = done[index]
+        if stored is not None:
+            result = stored
+            for para_index, para in enumerate(result.paragraphs):
+                for sent_index, pair in enumerate(para):
+                    if on_pair:
+                        on_pair(first + index, para_index, sent_index, pair)
+        else:
+            route = [article.lang] + [p.to_code for p in routes[article.lang]]
+            paragraphs = [[pair for pair in para if pair is not None] for para in grids[index]]
+            result = ArticleTranslation(article.id, article.lang, target, route, paragraphs, complete=True)
+            if _store(store, article, result, signatures[article.lang]):
+                changed.append(article.id)
         results.append(result)
         if on_article:
             on_article(result)
@@ -221,19 +233,41 @@ def _run_leg(
     return survivors
 
 
-def _store(store: Store, article: Article, result: ArticleTranslation) -> bool:
-    """Save the aligned result; returns False when the stored row was already identical (no reindex)."""
-    aligned = json.dumps({
+def _route_signature(packages: list[PackageInfo], opts: TranslateOptions) -> str:
+    """Identifies what produced a stored translation: the exact packages of the route and the options."""
+    return ";".join(cache.leg_signature(p.fingerprint, opts.cache_signature()) for p in packages) or "identity"
+
+
+def _stored_result(store: Store, article: Article, target: str, signature: str) -> ArticleTranslation | None:
+    row = store.conn.execute(
+        "SELECT aligned FROM article_translations WHERE article_id = ? AND target = ? AND content_hash = ?",
+        (article.id, target, article.content_hash),
+    ).fetchone()
+    if row is None:
+        return None
+    try:
+        if json.loads(row[0]).get("signature") != signature:
+            return None
+    except ValueError:
+        return None
+    return cached_translation(store, article, target)
+
+
+def _store(store: Store, article: Article, result: ArticleTranslation, signature: str) -> bool:
+    """Save the aligned result; returns True when what readers and the index see changed (reindex)."""
+    content = {
         "format": _FORMAT, "source_lang": result.source_lang, "complete": result.complete,
         "paragraphs": [[[p.src_start, p.src_end, p.target, p.flag] for p in para] for para in result.paragraphs],
-    }, ensure_ascii=False, separators=(",", ":"))
+    }
+    aligned = json.dumps({**content, "signature": signature}, ensure_ascii=False, separators=(",", ":"))
     route = json.dumps(result.route)
     with store.transaction() as conn:
         row = conn.execute(
             "SELECT content_hash, route, aligned FROM article_translations WHERE article_id = ? AND target = ?",
             (article.id, result.target),
         ).fetchone()
-        if row is not None and tuple(row) == (article.content_hash, route, aligned):
+        same = row is not None and (row[0], row[1]) == (article.content_hash, route) and _content(row[2]) == content
+        if row is not None and same and row[2] == aligned:
             return False
         conn.execute(
             "INSERT OR REPLACE INTO article_translations(article_id, target, content_hash, route, aligned, text,"
@@ -241,4 +275,13 @@ def _store(store: Store, article: Article, result: ArticleTranslation) -> bool:
             (article.id, result.target, article.content_hash, route, aligned, result.text, time.time()),
         )
     store.set_flags(article.id, translated=True)
-    return True
+    return not same  # only a new signature (other beam, same output): no reindex needed
+
+
+def _content(aligned: str) -> dict | None:
+    try:
+        data = json.loads(aligned)
+    except ValueError:
+        return None
+    data.pop("signature", None)
+    return data

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
@@ -42,6 +45,16 @@ class LibraryScreen(BackgroundMixin, Screen):
     ]
 
     app: DiglotApp
+
+    class ResultsShown(Message):
+        """A query's or filter's first page is in the list (for instrumentation: benchmarks, tests)."""
+
+        def __init__(self, generation: int, query: str, total: int) -> None:
+            super().__init__()
+            self.generation = generation
+            self.query = query
+            self.total = total
+            self.shown_at = time.perf_counter()
 
     def __init__(self) -> None:
         super().__init__()
@@ -89,9 +102,11 @@ class LibraryScreen(BackgroundMixin, Screen):
         self.app.set_library(library)
         if first_start:
             self._message("Importing the sample articles…")
+            self._prepare()
         else:
-            self.reload()
-        self._prepare()
+            # The index check (opening Whoosh, the stale scan) waits for the first page: run alongside, it
+            # competes for the one Python thread that also builds the first screen.
+            self.reload(then=self._prepare)
 
     def _open_failed(self, err: BaseException) -> None:
         self.app.show_error(err)
@@ -171,8 +186,10 @@ class LibraryScreen(BackgroundMixin, Screen):
             self.notify("Cancelling…")
 
     # -- listing and searching ---------------------------------------------------------------------------------
-    def reload(self, *, keep_cursor: bool = False) -> None:
-        """Run the current query / filters / sort now (new generation: older results are dropped)."""
+    def reload(self, *, keep_cursor: bool = False, then: Callable[[], None] | None = None) -> None:
+        """Run the current query / filters / sort now (new generation: older results are dropped).
+
+        `then` runs once the first page is shown (or failed), whatever the generation by then."""
         if self.app.library is None:
             return
         if self._debounce is not None:
@@ -212,10 +229,14 @@ class LibraryScreen(BackgroundMixin, Screen):
                     articles.cursor = cursor
                 if not query:
                     self.background(browse_facets, facets_shown, group="facets", exclusive=True)
+            if then is not None:
+                then()
 
         def failed(err: BaseException) -> None:
             if generation == self.generation:
                 self._show_error(query, err)
+            if then is not None:
+                then()
 
         self.background(first_page, shown, group="query", exclusive=True, failed=failed)
 
@@ -244,6 +265,7 @@ class LibraryScreen(BackgroundMixin, Screen):
         else:
             self._message(None)
         self._update_status(page, query)
+        self.post_message(self.ResultsShown(generation, query, page.total))
 
     def _show_error(self, query: str, err: BaseException) -> None:
         if query and self._job is not None and self._job.name == "Opening the library":
@@ -258,7 +280,8 @@ class LibraryScreen(BackgroundMixin, Screen):
         noun = "hit" if query else "article"
         parts.append(f"{page.total:,} {noun}{'' if page.total == 1 else 's'}")
         if query:
-            parts.append(f"{page.elapsed_ms:.0f} ms" if page.elapsed_ms else "by relevance")
+            timed = page.elapsed_ms and self.app.show_timings
+            parts.append(f"{page.elapsed_ms:.0f} ms" if timed else "by relevance")
             if page.suggestion and page.total:
                 parts.append(f"did you mean {page.suggestion}?")
         else:
@@ -289,15 +312,16 @@ class LibraryScreen(BackgroundMixin, Screen):
         generation, offset = message.generation, message.offset
         query, filters, sort = (self._shown_query or "").strip(), dict(self.filters), self.sort
         library, session = self.app.library, self.app.search_session
+        articles = self.query_one("#articles", ArticleList)
+        total = articles.total  # known since the first page: no count per page
 
         def page() -> core.Page:
             if query:
                 assert session is not None
                 return session.search(query, offset=offset, limit=PAGE_SIZE, filters=filters)
             return core.browse_page(library, offset=offset, limit=PAGE_SIZE, sort=sort, filters=filters,
-                                    with_facets=False)
+                                    with_facets=False, total=total)
 
-        articles = self.query_one("#articles", ArticleList)
         self.background(
             page, lambda p: articles.add_page(generation, offset, p.rows), group="pages",
             failed=lambda err: articles.page_failed(generation, offset),
