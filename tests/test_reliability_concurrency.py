@@ -191,11 +191,6 @@ def test_translate_during_an_import(tmp_path: Path, tiny_packages: TinyPackages)
     check_consistent(home, 400)
 
 
-@pytest.mark.xfail(
-    reason="UI room: tui/app/core.py SearchSession keeps one Whoosh searcher and never refresh()es it when another"
-    " process commits; calling self._searcher.refresh() at the start of SearchSession.search fixes it",
-    strict=False,
-)
 async def test_app_open_during_an_import_sees_the_new_articles(diglot_home: Path, tmp_path: Path) -> None:
     """The app (Pilot) stays usable while `diglot import` runs in another process, and finds the new articles
     once the import is done."""

@@ -27,6 +27,12 @@ WAHL_DE = "Die Regierung hat die Wahl auf den Herbst verschoben."
 ELECCION_ES = "El gobierno convocó elecciones anticipadas para el otoño."
 
 
+@pytest.fixture(autouse=True)
+def _home(diglot_home: Path) -> Path:
+    """Every test gets its own DIGLOT_HOME (the shared index below lives in a pytest tmp dir too)."""
+    return diglot_home
+
+
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object]]:
     """One library and index for the whole module (built once: the hypothesis test reuses it)."""

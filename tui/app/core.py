@@ -35,10 +35,12 @@ def open_library(
     return _open(paths, progress=progress, cancel=cancel)
 
 
+# = tui.pipeline.SEEDED_KEY (a test checks): importing tui.pipeline loads every importer, ~0.4 s of a start.
+SEEDED_KEY = "seeded"
+
+
 def open_store(paths: Paths | None) -> tuple[Library, bool]:
     """The library without seeding or indexing (cheap), and whether this is its first start."""
-    from tui.pipeline import SEEDED_KEY
-
     library = Library(paths)
     return library, library.store.get_meta(SEEDED_KEY) is None
 
@@ -165,6 +167,8 @@ class SearchSession:
     def search(self, query: str, *, offset: int, limit: int, filters: dict[str, str]) -> Page:
         with self._lock:
             searcher = self._get()
+            # Another process (`diglot import`) may have committed since: a cheap generation check.
+            searcher.refresh()
             active = {k: v for k, v in filters.items() if v} or None
             results = searcher.search(query, limit=limit, offset=offset, filters=active)
         # The ✓ and entity count come from the store (the source of truth), which may be ahead of the index.

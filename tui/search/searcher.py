@@ -42,7 +42,6 @@ MAX_PREFIX_WORDS = 200  # words a prefix (secur*) expands to, per language: boun
 # (no index access, so no re-expansion of prefix/fuzzy terms either).
 RECORD_TERMS = False
 FACET_LIMIT = 20
-TWO_PASS = False  # measured: slower (two walks of the union tree)
 
 # A query that matches nothing but, unlike NullQuery, survives normalize() inside an AND.
 NO_MATCH = wq.Term("id", "\x00no-match")
@@ -472,17 +471,15 @@ class Searcher:
     ) -> SearchResults:
         searcher = self._searcher
         q = self._prune(self._expand_fuzzy(q))
-        if TWO_PASS:
-            # Top N with Whoosh's block-quality skipping, then every matching id unscored (total, facets).
-            top: Any = collectors.TopCollector(limit=max(1, offset + limit))
-        else:
-            top = _AllDocsCollector(limit=max(1, offset + limit), usequality=False)
+        # Every hit is scored (no block skipping): the total and the facets count all of them. A second,
+        # unscored pass for those (docs_for_query) measured slower than this single pass.
+        top = _AllDocsCollector(limit=max(1, offset + limit), usequality=False)
         # With RECORD_TERMS this is `searcher.search(q, terms=True)`. Either way snippets never call Whoosh's
         # hit.highlights(), which re-expands prefix/fuzzy terms against the index for every hit (NOTES trap).
         collector = collectors.TermsCollector(top) if RECORD_TERMS else top
         searcher.search_with_collector(q, collector)
         results = collector.results()
-        docset = set(searcher.docs_for_query(q)) if TWO_PASS else top.docset
+        docset = top.docset
         total = len(docset)
         page = list(results)[offset : offset + limit] if limit else []
         hits = [self._hit(hit, user_q) for hit in page]

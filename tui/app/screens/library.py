@@ -84,8 +84,9 @@ class LibraryScreen(BackgroundMixin, Screen):
         self.query_one("#facets", FacetList).display = self.size.width >= 100
         self.query_one("#articles", ArticleList).focus()
         if self.app.library is None:
-            # After the first frame: the worker's imports (index, importers) would otherwise delay it.
-            self.call_after_refresh(self._open_library)
+            # At once: opening the store imports nothing heavy (the index and importers load later, in
+            # _prepare), and SQLite releases the GIL, so the first frame is not delayed by it.
+            self._open_library()
         else:
             self.reload()
 
