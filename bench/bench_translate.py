@@ -129,8 +129,9 @@ def main(argv: list[str] | None = None) -> int:
             assert engine.total_batch_calls() == calls
     lines.append(
         f"\ncached_translation() re-open: median {statistics.median(cached_ms):.2f} ms, max {max(cached_ms):.2f} ms"
-        f" over {len(cached_ms)} articles; translate_article() on a cached article (split + sentence-cache"
-        f" lookup, no model call): median {statistics.median(recached_ms):.1f} ms, max {max(recached_ms):.1f} ms"
+        f" over {len(cached_ms)} articles; translate_article() on a cached article (stored with the same"
+        f" packages and beam: no split, no model call): median {statistics.median(recached_ms):.1f} ms,"
+        f" max {max(recached_ms):.1f} ms"
     )
     print(lines[-1])
     if args.write:

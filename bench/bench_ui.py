@@ -205,6 +205,8 @@ async def _typing(size: int, runs: int) -> dict[str, object]:
     shown: list[LibraryScreen.ResultsShown] = []
 
     class App(DiglotApp):
+        CSS_PATH = str(Path(sys.modules[DiglotApp.__module__].__file__).with_name("diglot.tcss"))
+
         def on_library_screen_results_shown(self, message: LibraryScreen.ResultsShown) -> None:
             shown.append(message)
 
@@ -315,6 +317,7 @@ def measure(size: int, runs: int, parts: list[str]) -> dict[str, object]:
                                        for k in ("spawn_to_usable_s", "app_to_usable_s")}
         ratio = pct([r["spawn_to_usable_s"] for r in table], 50) / pct([r["spawn_to_usable_s"] for r in app], 50)
         result["datatable_over_app_p50"] = round(ratio, 2)
+        print(json.dumps(result), file=sys.stderr, flush=True)
     if "typing" in parts:
         typed = spawn("typing", size, runs=len(WORDS))
         keys = typed["key_to_results_s"]

@@ -13,7 +13,7 @@ import pytest
 from tui.library.ingest import import_paths
 from tui.library.store import Store
 
-NTREX = Path("/work/shared/data/ntrex128/articles.jsonl")
+NTREX = Path(__file__).parent / "data" / "ntrex128" / "articles.jsonl"
 SUBSET = Path(__file__).parent / "data" / "ntrex_subset.jsonl"
 
 
@@ -24,7 +24,6 @@ def store(diglot_home: Path, tmp_path: Path) -> Iterator[Store]:
     db.close()
 
 
-@pytest.mark.skipif(not NTREX.is_file(), reason="the shared NTREX-128 data is not on this machine")
 def test_full_ntrex_twice(store: Store) -> None:
     records = [json.loads(line) for line in NTREX.read_text(encoding="utf-8").splitlines() if line.strip()]
     assert len(records) == 615

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tui.library.model import ArticleDraft
-from tui.library.store import BROWSE_FILTERS, Store, _order_by, _SORTS
+from tui.library.store import _SORTS, BROWSE_FILTERS, Store, _order_by
 from tui.paths import current_paths
 
 SIZE = 263  # not a multiple of the page sizes used below

@@ -189,6 +189,21 @@ class SearchSession:
             if self._searcher is not None:
                 self._searcher.refresh()
 
+    def warm(self) -> None:
+        """Open the index and load the per-language word lists (prefix, fuzzy, did-you-mean) before the
+        first keystroke needs them; a missing index is left for the search to report."""
+        try:
+            from tui.search.schema import FIELD_LANGS
+        except ImportError:
+            return
+        with self._lock:
+            try:
+                searcher = self._get()
+                for code in FIELD_LANGS:
+                    searcher.vocabulary(code)
+            except DiglotError:
+                pass
+
     def close(self) -> None:
         with self._lock:
             if self._searcher is not None:

@@ -18,7 +18,7 @@ from textual.widgets import Footer, Input, Static
 from tui.app import core
 from tui.app.screens.base import BackgroundMixin
 from tui.app.textutil import one_line
-from tui.app.widgets.article_list import PAGE_SIZE, ArticleList, header_text
+from tui.app.widgets.article_list import PAGE_SIZE, SEARCH_PAGE_SIZE, ArticleList, header_text
 from tui.app.widgets.facets import FacetList
 from tui.app.widgets.jobbar import Job, JobBar, JobProgress
 from tui.errors import Cancelled
@@ -126,6 +126,7 @@ class LibraryScreen(BackgroundMixin, Screen):
             prepared.close()  # the UI keeps the Library it opened first; this one's connection is this thread's
             if session is not None:
                 session.refresh()
+                session.warm()  # the first search would otherwise load the word lists (~0.5 s at 10k)
 
         def done(_: None) -> None:
             self._job_done()
@@ -205,7 +206,7 @@ class LibraryScreen(BackgroundMixin, Screen):
         def first_page() -> core.Page:
             if query:
                 assert session is not None
-                page = session.search(query, offset=0, limit=PAGE_SIZE, filters=filters)
+                page = session.search(query, offset=0, limit=SEARCH_PAGE_SIZE, filters=filters)
                 core.label_facets(library, page)
                 return page
             # Rows first; facet counts (a few GROUP BYs, slow on a big library) follow in their own worker.
@@ -315,11 +316,12 @@ class LibraryScreen(BackgroundMixin, Screen):
         library, session = self.app.library, self.app.search_session
         articles = self.query_one("#articles", ArticleList)
         total = articles.total  # known since the first page: no count per page
+        size = articles.page_size
 
         def page() -> core.Page:
             if query:
                 assert session is not None
-                return session.search(query, offset=offset, limit=PAGE_SIZE, filters=filters)
+                return session.search(query, offset=offset, limit=size, filters=filters)
             return core.browse_page(library, offset=offset, limit=PAGE_SIZE, sort=sort, filters=filters,
                                     with_facets=False, total=total)
 

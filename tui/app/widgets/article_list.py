@@ -17,6 +17,8 @@ from tui.app.core import Row
 from tui.app.textutil import flat, one_line, safe_text
 
 PAGE_SIZE = 100
+# Search hits come with snippets, which cost per hit (text read and highlighted): pages of a screenful.
+SEARCH_PAGE_SIZE = 20
 
 
 def header_text(width: int) -> Text:
@@ -72,7 +74,7 @@ class ArticleList(ScrollView, can_focus=True):
     cursor: reactive[int] = reactive(0)
 
     class PageWanted(Message):
-        """The list needs rows [offset, offset + PAGE_SIZE) of generation `generation`."""
+        """The list needs rows [offset, offset + page_size) of generation `generation`."""
 
         def __init__(self, generation: int, offset: int) -> None:
             super().__init__()
@@ -89,6 +91,7 @@ class ArticleList(ScrollView, can_focus=True):
         self.total = 0
         self.generation = 0
         self.row_height = 1
+        self.page_size = PAGE_SIZE
         self._rows: dict[int, Row] = {}
         self._requested: set[int] = set()
 
@@ -98,6 +101,7 @@ class ArticleList(ScrollView, can_focus=True):
         self.generation = generation
         self.total = total
         self.row_height = 2 if snippets else 1
+        self.page_size = SEARCH_PAGE_SIZE if snippets else PAGE_SIZE
         self._rows = {i: row for i, row in enumerate(rows)}
         self._requested = {0}
         self.virtual_size = Size(0, total * self.row_height)
@@ -125,7 +129,7 @@ class ArticleList(ScrollView, can_focus=True):
 
     # -- rendering -------------------------------------------------------------------------------------
     def _want(self, index: int) -> None:
-        offset = index - index % PAGE_SIZE
+        offset = index - index % self.page_size
         if offset not in self._requested:
             self._requested.add(offset)
             self.post_message(self.PageWanted(self.generation, offset))
