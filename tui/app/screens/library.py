@@ -95,7 +95,8 @@ class LibraryScreen(BackgroundMixin, Screen):
         """Two steps: the store (instant, the list shows), then seeding + index sync as a job with progress."""
         paths = self.app.library_paths
         self._message("Opening the library…")
-        self.background(lambda: core.open_store(paths), self._store_opened, group="library",
+        # Its own group: _prepare's exclusive "library" worker may start while this one is still winding down.
+        self.background(lambda: core.open_store(paths), self._store_opened, group="open-store",
                         failed=self._open_failed)
 
     def _store_opened(self, opened: tuple[Library, bool]) -> None:
