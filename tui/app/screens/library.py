@@ -127,7 +127,6 @@ class LibraryScreen(BackgroundMixin, Screen):
             prepared.close()  # the UI keeps the Library it opened first; this one's connection is this thread's
             if session is not None:
                 session.refresh()
-                session.warm()  # the first search would otherwise load the word lists (~0.5 s at 10k)
 
         def done(_: None) -> None:
             self._job_done()
