@@ -4,7 +4,11 @@ Same Argos-size package (built by ../shared/tools/make_bench_argos.py into bench
 articles (ntrex128), in one process, side by side; then the time to re-open a cached article.
 The bench model copies its input with real Transformer-base compute: only speed ratios mean anything.
 
-    .venv/bin/python bench/bench_translate.py --articles 20 --beams 1,2,4 --langs fr,it --write
+    .venv/bin/python bench/bench_translate.py --articles 20 --beams 4,2,1 --langs fr,it --repeats 3 --write
+
+Both sides get the same threads: Diglot's TranslateOptions(inter_threads, intra_threads) and argostranslate's
+ARGOS_INTER_THREADS / ARGOS_INTRA_THREADS (set before it is imported). Each cell is timed --repeats times
+(argostranslate --argos-repeats times, it is the slow side); medians and min-max are printed, wall and CPU.
 """
 
 from __future__ import annotations
@@ -45,14 +49,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--articles", type=int, default=20, help="ntrex articles per language (default 20)")
     ap.add_argument("--beams", default="1,2,4")
     ap.add_argument("--langs", default="fr,it")
-    ap.add_argument("--inter-threads", default="1", help="our inter_threads variants (intra_threads=1)")
-    ap.add_argument("--argos-intra-threads", type=int, default=1,
-                    help="argostranslate's intra_threads (its default is 0 = all cores; 1 = same as ours)")
+    ap.add_argument("--inter-threads", type=int, default=1, help="both sides (Argos: ARGOS_INTER_THREADS)")
+    ap.add_argument("--intra-threads", type=int, default=1, help="both sides (Argos: ARGOS_INTRA_THREADS)")
+    ap.add_argument("--repeats", type=int, default=3, help="timed runs of Diglot per cell")
+    ap.add_argument("--argos-repeats", type=int, default=3, help="timed runs of argostranslate per cell")
     ap.add_argument("--write", action="store_true", help="replace the '## Translation' section of PERFORMANCE.md")
     args = ap.parse_args(argv)
     beams = [int(b) for b in args.beams.split(",")]
     langs = args.langs.split(",")
-    inters = [int(i) for i in args.inter_threads.split(",")]
+    os.environ["ARGOS_INTER_THREADS"] = str(args.inter_threads)  # read once, when argostranslate is imported
+    os.environ["ARGOS_INTRA_THREADS"] = str(args.intra_threads)
+    partial = OUT / "bench_translate.txt"  # lines as they come, in case a long run is cut short
 
     home = OUT / "home-translate"
     shutil.rmtree(home, ignore_errors=True)
@@ -73,12 +80,12 @@ def main(argv: list[str] | None = None) -> int:
     import argostranslate.settings as argos_settings
     import argostranslate.translate as argos
 
-    argos_settings.intra_threads = args.argos_intra_threads  # read when its translator is created
+    assert (argos_settings.inter_threads, argos_settings.intra_threads) == (args.inter_threads, args.intra_threads)
 
     library = Library(paths)
     store = library.store
     rows = [json.loads(line) for line in NTREX.open(encoding="utf-8")]
-    lines: list[str] = []
+    lines: list[str] = [f"load average at start: {' '.join(f'{x:.1f}' for x in os.getloadavg())}"]
     cached_ms: list[float] = []
     recached_ms: list[float] = []
     for lang in langs:
@@ -91,33 +98,44 @@ def main(argv: list[str] | None = None) -> int:
         n_chars = sum(len(a.text) for a in articles)
         lines.append(f"\n{lang}->en: {len(articles)} articles, {n_sent} sentences (pysbd), {n_chars} characters")
         argos.translate("Bonjour. Ciao.", lang, "en")  # warm-up: model and splitter loaded outside the timing
+        options = TranslateOptions(inter_threads=args.inter_threads, intra_threads=args.intra_threads)
+        engine.unload_all()
+        engine.get_engine(_route_package(lang), options, paths)  # load outside the timing
         for beam in beams:
             argos_settings.beam_size = beam  # read by argostranslate at each call (max(1, beam) hypotheses)
-            for entry in argos.installed_translates:
-                entry.cached_translation.cache.clear()
-            start, cpu = time.perf_counter(), time.process_time()
-            argos_out = [argos.translate(a.text, lang, "en") for a in articles]
-            t_argos, c_argos = time.perf_counter() - start, time.process_time() - cpu
-            same_argos = sum(_norm(o) == _norm(a.text) for o, a in zip(argos_out, articles, strict=True))
-            row_text = (f"beam {beam}: argostranslate.translate() {n_sent / t_argos:5.1f} sent/s wall"
-                        f" ({t_argos:5.1f} s), {n_sent / c_argos:5.1f} sent/CPU-s,"
-                        f" {same_argos}/{len(articles)} articles copied")
-            for inter in inters:
-                options = TranslateOptions(beam_size=beam, inter_threads=inter, intra_threads=1)
-                engine.unload_all()
-                engine.get_engine(_route_package(lang), options, paths)  # load outside the timing
+            a_wall, a_cpu, o_wall, o_cpu = [], [], [], []
+            same_argos = same = 0
+            for _ in range(args.argos_repeats):
+                for entry in argos.installed_translates:
+                    entry.cached_translation.cache.clear()
+                start, cpu = time.perf_counter(), time.process_time()
+                argos_out = [argos.translate(a.text, lang, "en") for a in articles]
+                a_wall.append(time.perf_counter() - start)
+                a_cpu.append(time.process_time() - cpu)
+                same_argos = sum(_norm(o) == _norm(a.text) for o, a in zip(argos_out, articles, strict=True))
+            options = TranslateOptions(beam_size=beam, inter_threads=args.inter_threads,
+                                       intra_threads=args.intra_threads)
+            for _ in range(args.repeats):
                 cache.clear(store)
                 with store.transaction() as conn:
                     conn.execute("DELETE FROM article_translations")
                 start, cpu = time.perf_counter(), time.process_time()
                 ours = translate_articles(store, articles, "en", options=options)
-                t_ours, c_ours = time.perf_counter() - start, time.process_time() - cpu
+                o_wall.append(time.perf_counter() - start)
+                o_cpu.append(time.process_time() - cpu)
                 same = sum(_norm(r.text) == _norm(a.text) for r, a in zip(ours, articles, strict=True))
-                row_text += (f"\n        Diglot (inter_threads={inter}): {n_sent / t_ours:5.1f} sent/s wall"
-                             f" ({t_ours:5.1f} s), {n_sent / c_ours:5.1f} sent/CPU-s, {same}/{len(articles)} copied"
-                             f" -> x{t_argos / t_ours:.1f} wall, x{c_argos / c_ours:.1f} CPU")
-            lines.append(row_text)
+            ratio_wall = statistics.median(a_wall) / statistics.median(o_wall)
+            ratio_cpu = statistics.median(a_cpu) / statistics.median(o_cpu)
+            lines.append(
+                f"beam {beam}: argostranslate.translate() {_rate(n_sent, a_wall)} wall, {_rate(n_sent, a_cpu)} CPU"
+                f" ({len(a_wall)} runs, {same_argos}/{len(articles)} copied)"
+                f"\n        Diglot translate_articles()  {_rate(n_sent, o_wall)} wall, {_rate(n_sent, o_cpu)} CPU"
+                f" ({len(o_wall)} runs, {same}/{len(articles)} copied)"
+                f"\n        ratio of medians: x{ratio_wall:.1f} wall, x{ratio_cpu:.1f} CPU;"
+                f" load average {os.getloadavg()[0]:.1f}"
+            )
             print(lines[-1], flush=True)
+            partial.write_text("\n".join(lines) + "\n", encoding="utf-8")
         for article in articles:  # re-open: what the reader does when an article is shown again
             start = time.perf_counter()
             assert cached_translation(store, article, "en") is not None
@@ -138,6 +156,12 @@ def main(argv: list[str] | None = None) -> int:
         write_doc(lines, argv if argv is not None else sys.argv[1:])
     library.close()
     return 0
+
+
+def _rate(n: int, seconds: list[float]) -> str:
+    """Sentences per second: median (min-max) over the runs."""
+    rates = sorted(n / t for t in seconds)
+    return f"{statistics.median(rates):5.1f} sent/s ({rates[0]:.1f}-{rates[-1]:.1f})"
 
 
 def _norm(text: str) -> str:
@@ -165,15 +189,16 @@ def write_doc(lines: list[str], argv: list[str]) -> None:
         f"CTranslate2 {ctranslate2.__version__}, {time.strftime('%Y-%m-%d')}. Package: Argos-size copy model "
         "(Transformer base, int8, 32k vocabulary) from `../shared/tools/make_bench_argos.py`, trained on the "
         "ntrex128 text of each language; articles: the first ntrex128 articles of each language, one line per "
-        "paragraph. Both sides on one thread (Argos: inter_threads 1, intra_threads set to 1 by "
-        "`--argos-intra-threads`, its own 32-token batches, beam from `settings.beam_size`, its paragraph cache "
-        "cleared before each run, model loaded before the timing); Diglot: intra_threads 1, int8, sentences "
-        "sorted by length across articles and batched (<= 64 sentences / 2048 tokens per call), full path "
-        "included (pysbd splitting, sentence-cache lookups and writes, storing the aligned result), empty cache "
-        "at each run. Sentences/s count the same pysbd sentences for both. 'copied' = output equals the input "
-        "after NFKC (the bench model copies). Other people's tests and benchmarks were running on the same 2 "
-        "cores (load average 5-6), so wall-clock numbers are noisy; CPU seconds of this process are the steadier "
-        "measure of work.",
+        "paragraph. Same threads on both sides (argostranslate through ARGOS_INTER_THREADS / ARGOS_INTRA_THREADS, "
+        "Diglot through TranslateOptions). argostranslate: its own 32-token batches (about one sentence per "
+        "call), beam from `settings.beam_size`, its paragraph cache cleared before each run, model loaded before "
+        "the timing. Diglot: `translate_articles()` over all articles of the language at once, full path included "
+        "(pysbd splitting, one SentencePiece call, sentences sorted by token length across articles, batches of "
+        "<= 4096 padded source tokens / 256 sentences, `max_decoding_length` = 2 x the longest source + 10 per "
+        "call, sentence-cache lookups and writes, storing the aligned result), empty cache at each run. "
+        "Sentences/s count the same pysbd sentences for both; each figure is the median (min-max) over the runs; "
+        "the ratio is of medians. 'copied' = output equals the input after NFKC (the bench model copies and "
+        "stops by itself). CPU = CPU seconds of this process (steadier than wall time on a shared machine).",
         "",
         "```",
         *[line.strip("\n") for line in lines],

@@ -180,17 +180,7 @@ def test_fifo_is_not_read(store: Store, tmp_path: Path) -> None:
     assert refused_reason(store, fifo) == "not a regular file"
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads every file")
-def test_unreadable_file(store: Store, tmp_path: Path) -> None:
-    path = tmp_path / "secret.txt"
-    path.write_text(GOOD)
-    path.chmod(0)
-    try:
-        assert refused_reason(store, path) == "permission denied"
-    finally:
-        path.chmod(0o644)
-
-
+# A real permission-denied case (as the `nobody` user) is in test_reliability_files.py.
 def test_unreadable_file_simulated(store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Running as root, permissions cannot deny a read: make open() fail the way it would."""
     path = tmp_path / "secret.txt"

@@ -101,12 +101,59 @@ def _create(index_dir: Path, store: Store) -> FileIndex:
     return ix
 
 
+class _BulkLengths:
+    """A new segment's per-document reader whose field lengths come from one bulk read per field.
+
+    While flushing a segment Whoosh asks the length of every posting's document (for the block statistics);
+    without mmap (see `_storage`) each answer was a seek and a one-byte read: ~10% of indexing time.
+    """
+
+    def __init__(self, reader: Any) -> None:
+        self._reader = reader
+        self._tables: dict[str, bytes | None] = {}
+        from whoosh.util.numeric import byte_to_length
+
+        self._decode: list[int | None] = [byte_to_length(b) if b else None for b in range(256)]
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._reader, name)
+
+    def _table(self, fieldname: str) -> bytes | None:
+        from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+
+        column = self._reader._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)  # noqa: SLF001
+        if column is None:
+            return None
+        return bytes(column._dbfile.get(column._basepos, column._count))  # noqa: SLF001
+
+    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int | None:
+        try:
+            table = self._tables[fieldname]
+        except KeyError:
+            try:
+                table = self._tables[fieldname] = self._table(fieldname)
+            except Exception:  # noqa: BLE001 - another codec: ask it directly
+                return self._reader.doc_field_length(docnum, fieldname, default)
+        if table is None:
+            return default
+        if docnum >= len(table):
+            return self._reader.doc_field_length(docnum, fieldname, default)
+        return self._decode[table[docnum]]  # None for 0, as Whoosh's own reader answers
+
+
+def _bulk_lengths(writer: SegmentWriter) -> None:
+    plain = writer.per_document_reader
+    writer.per_document_reader = lambda: _BulkLengths(plain())  # type: ignore[method-assign]
+
+
 def _writer(ix: FileIndex, *, limitmb: int = LIMIT_MB) -> SegmentWriter:
     """The one writer; another process holding the lock gets LOCK_TIMEOUT seconds before we give up."""
     deadline = time.monotonic() + LOCK_TIMEOUT
     while True:
         try:
-            return ix.writer(limitmb=limitmb, procs=1)
+            writer = ix.writer(limitmb=limitmb, procs=1)
+            _bulk_lengths(writer)
+            return writer
         except LockError:
             if time.monotonic() >= deadline:
                 raise DiglotError(

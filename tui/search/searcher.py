@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import copy
+import heapq
+import operator
 import re
 import sqlite3
 import threading
 import time
-from collections import Counter
+from array import array
+from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from whoosh import collectors
 from whoosh import query as wq
+from whoosh import scoring
+from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.fields import Schema
 from whoosh.qparser import FuzzyTermPlugin, MultifieldPlugin, OperatorsPlugin, QueryParser, syntax
 from whoosh.qparser import plugins as qplugins
@@ -351,27 +355,115 @@ def _map_tree(q: wq.Query, fn: Any) -> wq.Query:
 
 
 # -- searching ------------------------------------------------------------------------------------------------
-class _AllDocsCollector(collectors.TopCollector):
-    """Top N by score, plus the set of every matching document (for exact totals and facets)."""
+# Term postings (doc numbers + weights, 8 bytes each) kept per searcher generation: 2M postings = 16 MB.
+POSTINGS_CACHE = 2_000_000
 
-    def prepare(self, top_searcher: Any, q: Any, context: Any) -> None:
-        super().prepare(top_searcher, q, context)
-        self.docset = set()
 
-    def _collect(self, global_docnum: int, score: float) -> float:
-        self.docset.add(global_docnum)
-        result = super()._collect(global_docnum, score)
-        # TopCollector raises minscore as its heap fills, and the matcher loop then replace()s the matcher
-        # with one that drops sub-queries unable to reach the top N: those documents would be missing from
-        # the total and the facets. Kept at 0, replace() only drops exhausted sub-matchers.
-        self.minscore = 0
-        return result
+def _read_postings(
+    reader: Any, fieldname: str, btext: bytes, base: int, ids: array[int], weights: array[float]
+) -> None:
+    """Append one segment's live postings of a term (doc numbers + base, weights), a block at a time."""
+    matcher = reader._terms.matcher(fieldname, btext, reader.schema[fieldname].format)  # noqa: SLF001
+    deleted = reader.deleted_docs_set if reader.has_deletions() else None
+    if isinstance(matcher, W3LeafMatcher):
+        # Whole blocks (up to 128 postings) at once instead of three method calls per posting.
+        while matcher.is_active():
+            matcher._read_ids()  # noqa: SLF001 - Whoosh has no public block access
+            matcher._read_weights()  # noqa: SLF001
+            block_ids = matcher._ids  # noqa: SLF001
+            block_weights = matcher._weights  # noqa: SLF001
+            if deleted:
+                for docnum, weight in zip(block_ids, block_weights, strict=True):
+                    if docnum not in deleted:
+                        ids.append(docnum + base)
+                        weights.append(weight)
+            elif base:
+                ids.extend([docnum + base for docnum in block_ids])
+                weights.extend(block_weights)
+            else:
+                ids.extend(block_ids)
+                weights.extend(block_weights)
+            matcher._next_block()  # noqa: SLF001
+        return
+    while matcher.is_active():
+        docnum = matcher.id()
+        if not deleted or docnum not in deleted:
+            ids.append(docnum + base)
+            weights.append(matcher.weight())
+        matcher.next()
 
-    def all_ids(self) -> set[int]:
-        return self.docset
 
-    def count(self) -> int:
-        return len(self.docset)
+def _byte_lengths() -> list[int]:
+    from whoosh.util.numeric import byte_to_length
+
+    return [byte_to_length(b) if b else 1 for b in range(256)]
+
+
+class _FastBM25F(scoring.BM25F):
+    """BM25F reading field lengths from per-segment in-memory tables instead of one file read per document.
+
+    The index is opened without mmap (see indexer._storage), so Whoosh's length column costs a seek and a
+    read per scored document (~20% of a broad query's time). The tables are built once per segment and field
+    (one byte per document) and live as long as the Searcher generation that owns this weighting.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._tables: dict[tuple[int, str], list[int] | None] = {}
+        self._readers: list[Any] = []  # keep segment readers alive: their id() keys the tables
+        self._decode = _byte_lengths()
+
+    def _table(self, reader: Any, fieldname: str) -> list[int] | None:
+        key = (id(reader), fieldname)
+        if key in self._tables:
+            return self._tables[key]
+        table: list[int] | None = None
+        try:
+            from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+
+            column = reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)  # noqa: SLF001
+            doccount = reader.doc_count_all()
+            if column is None:
+                table = [1] * doccount
+            else:
+                count = min(column._count, doccount)  # noqa: SLF001 - Whoosh has no bulk read of a column
+                raw = column._dbfile.get(column._basepos, count)  # noqa: SLF001
+                decode = self._decode
+                table = [decode[b] for b in raw] + [1] * (doccount - count)
+        except Exception:  # noqa: BLE001 - another codec: fall back to Whoosh's per-document reads
+            table = None
+        self._tables[key] = table
+        self._readers.append(reader)
+        return table
+
+    def reset(self) -> None:
+        self._tables.clear()
+        self._readers.clear()
+
+    def scorer(self, searcher: Any, fieldname: str, text: Any, qf: int = 1) -> Any:
+        scorer = super().scorer(searcher, fieldname, text, qf=qf)
+        if isinstance(scorer, scoring.BM25FScorer):
+            table = self._table(searcher.reader(), fieldname)
+            if table is not None:
+                scorer.dfl = table.__getitem__
+        return scorer
+
+
+def _matched_terms(hit: Any) -> dict[str, set[str]]:
+    """The terms Whoosh recorded for a hit (searches with terms=True), by field."""
+    matched: dict[str, set[str]] = {}
+    try:
+        for fieldname, token in hit.matched_terms():
+            if isinstance(token, bytes):
+                token = token.decode("utf-8", "replace")
+            matched.setdefault(fieldname, set()).add(token)
+    except Exception:  # noqa: BLE001 - no term data: snippets fall back to the query's own terms
+        return {}
+    return matched
+
+
+class _Unsupported(Exception):
+    """A query node the flat scorer does not model (phrases, wildcards...): Whoosh ranks that query."""
 
 
 class Searcher:
@@ -381,7 +473,8 @@ class Searcher:
         self.index_dir = Path(index_dir)
         try:
             self._ix = open_index(self.index_dir)
-            self._searcher: WhooshSearcher = self._ix.searcher()
+            self._weighting = _FastBM25F()
+            self._searcher: WhooshSearcher = self._ix.searcher(weighting=self._weighting)
         except Exception as err:  # noqa: BLE001
             raise DiglotError(
                 f"No usable search index in {self.index_dir} ({type(err).__name__}); run `diglot reindex`."
@@ -390,6 +483,11 @@ class Searcher:
         self._store = store
         self._own_store = False
         self._facets: dict[str, Any] | None = None
+        # (field, text) -> (doc numbers, weights); ("\x00phrase", Phrase) -> {doc number: score}
+        self._postings: OrderedDict[tuple[str, Any], Any] = OrderedDict()
+        self._cached_postings = 0
+        self._costs: dict[tuple[str, Any], int] = {}
+        self._length_tables: dict[str, list[int] | None] = {}
         self._vocab: dict[str, tuple[int, Vocabulary]] = {}
         self._lock = threading.RLock()
 
@@ -400,7 +498,13 @@ class Searcher:
             fresh = self._searcher.refresh()
             if fresh is not self._searcher:
                 self._searcher = fresh
+                # Everything cached per generation: doc numbers change when segments merge.
                 self._facets = None
+                self._postings.clear()
+                self._costs.clear()
+                self._cached_postings = 0
+                self._length_tables.clear()
+                self._weighting.reset()
 
     def close(self) -> None:
         with self._lock:
@@ -471,37 +575,31 @@ class Searcher:
     ) -> SearchResults:
         searcher = self._searcher
         q = self._prune(self._expand_fuzzy(q))
-        # Every hit is scored (no block skipping): the total and the facets count all of them. A second,
-        # unscored pass for those (docs_for_query) measured slower than this single pass.
-        top = _AllDocsCollector(limit=max(1, offset + limit), usequality=False)
-        # With RECORD_TERMS this is `searcher.search(q, terms=True)`. Either way snippets never call Whoosh's
-        # hit.highlights(), which re-expands prefix/fuzzy terms against the index for every hit (NOTES trap).
-        collector = collectors.TermsCollector(top) if RECORD_TERMS else top
-        searcher.search_with_collector(q, collector)
-        results = collector.results()
-        docset = top.docset
+        # Total and facets count every hit without scoring: set algebra over cached term postings.
+        docset = self._docs(q)
         total = len(docset)
-        page = list(results)[offset : offset + limit] if limit else []
-        hits = [self._hit(hit, user_q) for hit in page]
+        page: list[tuple[float, int, dict[str, Any], dict[str, set[str]]]] = []
+        if limit and offset < total:
+            top = None if RECORD_TERMS else self._rank(q, docset, offset + limit)
+            if top is not None:
+                page = [(score, docnum, searcher.stored_fields(docnum), {}) for score, docnum in top[offset:]]
+            else:
+                # Phrases and other nodes the flat scorer does not model: Whoosh ranks. Not optimize=True: its
+                # block-quality skipping dropped a top-10 hit of `(police OR polizia)^2 date:2019` at 10k.
+                results = searcher.search(q, limit=offset + limit, optimize=False, terms=RECORD_TERMS)
+                for hit in results[offset : offset + limit] if results.scored_length() > offset else []:
+                    page.append((float(hit.score or 0.0), hit.docnum, hit.fields(), _matched_terms(hit)))
+        hits = [self._hit(score, stored, matched, user_q) for score, _docnum, stored, matched in page]
         facets = self._count_facets(docset)
         suggestion = self._suggest(text) if total < FEW_HITS else None
         elapsed = (time.perf_counter() - started) * 1000
         return SearchResults(text, total, hits, facets, suggestion, elapsed)
 
     # -- hits and snippets --
-    def _hit(self, hit: Any, q: wq.Query) -> Hit:
-        stored = hit.fields()
+    def _hit(self, score: float, stored: dict[str, Any], matched: dict[str, set[str]], q: wq.Query) -> Hit:
         lang = stored.get("lang", "")
         article_id = stored["id"]
         code = field_lang(lang)
-        matched: dict[str, set[str]] = {}
-        try:
-            for fieldname, token in hit.matched_terms():
-                if isinstance(token, bytes):
-                    token = token.decode("utf-8", "replace")
-                matched.setdefault(fieldname, set()).add(token)
-        except Exception:  # noqa: BLE001 - no term data: fall back to the query's own terms
-            matched = {}
         snippet, spans, translated = "", [], False
 
         def field_test(fieldname: str) -> Any:
@@ -547,19 +645,230 @@ class Searcher:
             snippet, spans = make_snippet(stored.get("lead") or "", [])
         return Hit(
             article_id=article_id, title=stored.get("title", ""), lang=lang, date=stored.get("date_text"),
-            source=stored.get("source_name", ""), score=float(hit.score or 0.0), snippet=snippet,
+            source=stored.get("source_name", ""), score=score, snippet=snippet,
             highlights=spans, translated=translated,
         )
 
+    # -- matching documents and ranking, on cached postings --
+    def _term_postings(self, fieldname: str, text: Any) -> tuple[array[int], array[float]]:
+        """Live global doc numbers and weights of one term, read block by block, cached per generation."""
+        key = (fieldname, text)
+        cache = self._postings
+        found = cache.get(key)
+        if found is not None:
+            cache.move_to_end(key)
+            return found
+        ids: array[int] = array("i")
+        weights: array[float] = array("f")
+        searcher = self._searcher
+        field = searcher.schema[fieldname] if fieldname in searcher.schema else None
+        btext = None
+        if field is not None:
+            try:
+                btext = field.to_bytes(text)
+            except ValueError:
+                btext = None
+        if btext is not None:
+            for reader, base in searcher.reader().leaf_readers():
+                if (fieldname, btext) in reader:
+                    _read_postings(reader, fieldname, btext, base, ids, weights)
+        found = (ids, weights)
+        self._remember(key, found, len(ids))
+        return found
+
+    def _remember(self, key: tuple[str, Any], value: Any, cost: int) -> None:
+        """Cache a term's postings or a phrase's scores; drop the least recently used beyond the budget."""
+        cache = self._postings
+        cache[key] = value
+        self._costs[key] = cost
+        self._cached_postings += cost
+        while self._cached_postings > POSTINGS_CACHE and len(cache) > 1:
+            old_key, _value = cache.popitem(last=False)
+            self._cached_postings -= self._costs.pop(old_key, 0)
+
+    def _phrase_scores(self, node: wq.Phrase) -> dict[int, float]:
+        """Global doc number -> Whoosh's score of one phrase, from one pass of its positional matcher per
+        segment (cached per generation, so counting and ranking do not check positions twice)."""
+        cache = self._postings
+        key = ("\x00phrase", node)
+        found = cache.get(key)
+        if found is not None:
+            cache.move_to_end(key)
+            return found  # type: ignore[return-value]
+        searcher = self._searcher
+        result: dict[int, float] = {}
+        for sub, base in searcher.subsearchers or [(searcher, 0)]:
+            matcher = node.matcher(sub)
+            while matcher.is_active():
+                result[matcher.id() + base] = matcher.score()
+                matcher.next()
+        self._remember(key, result, len(result) * 4)  # a dict entry costs about four postings
+        return result
+
+    def _docs(self, q: wq.Query) -> set[int]:
+        """Global numbers of the live documents matching `q`, by set algebra over term postings.
+
+        Every word of a query becomes up to 13 field terms, a prefix up to 200 per language: their postings
+        are read once per searcher generation, And/Or/AndNot/Not-in-And and constant-score wrappers combine
+        them in C. Anything else (phrases, wildcards, Whoosh's own multi-terms) asks Whoosh for its doc list.
+        """
+        searcher = self._searcher
+
+        def docs(node: wq.Query) -> Any:  # a set or an array of doc numbers
+            kind = type(node)
+            if kind is wq.Term:
+                return self._term_postings(node.fieldname, node.text)[0]
+            if node is wq.NullQuery:
+                return ()
+            if kind is wq.Or and not any(isinstance(c, wq.Not) for c in node.subqueries):
+                union: set[int] = set()
+                for child in node.subqueries:
+                    union.update(docs(child))
+                return union
+            if kind is wq.And:
+                keep = [c for c in node.subqueries if not isinstance(c, wq.Not)]
+                drop = [c.query for c in node.subqueries if isinstance(c, wq.Not)]
+                if keep:
+                    parts = sorted((docs(c) for c in keep), key=len)
+                    result = set(parts[0])
+                    for other in parts[1:]:
+                        if not result:
+                            break
+                        result.intersection_update(other)
+                    for child in drop:
+                        if not result:
+                            break
+                        result.difference_update(docs(child))
+                    return result
+            if kind is wq.AndNot:
+                base = set(docs(node.a))
+                if base:
+                    base.difference_update(docs(node.b))
+                return base
+            if isinstance(node, wq.ConstantScoreQuery):
+                return docs(node.child)
+            if kind is wq.Phrase:
+                return self._phrase_scores(node).keys()
+            return set(searcher.docs_for_query(node))
+
+        found = docs(q)
+        return found if isinstance(found, set) else set(found)
+
+    def _lengths(self, fieldname: str) -> list[int] | None:
+        """Field length (in terms) by global doc number, from the weighting's per-segment tables."""
+        if fieldname in self._length_tables:
+            return self._length_tables[fieldname]
+        table: list[int] | None = []
+        for reader, _base in self._searcher.reader().leaf_readers():
+            part = self._weighting._table(reader, fieldname)  # noqa: SLF001 - same module
+            if part is None:
+                table = None
+                break
+            table.extend(part)  # type: ignore[union-attr]
+        self._length_tables[fieldname] = table
+        return table
+
+    def _rank(self, q: wq.Query, docset: set[int], n: int) -> list[tuple[float, int]] | None:
+        """The n best (score, doc number) of `docset`, scored like Whoosh's BM25F (a sum over the matching
+        terms, times the boosts) in flat loops over cached postings: Whoosh's matcher trees cost 30-60 us per
+        hit in Python (unions over 13 fields, 200-term prefixes). None when the query has nodes (phrases,
+        wildcards, NOT inside OR...) this does not model: Whoosh ranks those.
+        """
+        scores = dict.fromkeys(docset, 0.0)
+        searcher = self._searcher
+        schema = searcher.schema
+        weighting = self._weighting
+        k1, b = weighting.K1, weighting.B
+
+        def add(node: wq.Query, boost: float) -> None:
+            kind = type(node)
+            if kind is wq.Term:
+                fieldname = node.fieldname
+                ids, weights = self._term_postings(fieldname, node.text)
+                if not ids:
+                    return
+                boost *= node.boost
+                get = scores.get
+                if fieldname in schema and schema[fieldname].scorable:
+                    lengths = self._lengths(fieldname)
+                    if lengths is None:
+                        raise _Unsupported(fieldname)
+                    idf = searcher.idf(fieldname, node.text)
+                    avgfl = searcher.avg_field_length(fieldname) or 1
+                    top = idf * (k1 + 1) * boost
+                    base = k1 * (1 - b)
+                    per_len = k1 * b / avgfl
+                    for docnum, weight in zip(ids, weights, strict=True):
+                        old = get(docnum)
+                        if old is not None:
+                            scores[docnum] = old + top * weight / (weight + base + per_len * lengths[docnum])
+                else:  # Whoosh's WeightScorer: the posting weight is the score
+                    for docnum, weight in zip(ids, weights, strict=True):
+                        old = get(docnum)
+                        if old is not None:
+                            scores[docnum] = old + weight * boost
+                return
+            if node is wq.NullQuery:
+                return
+            if kind is wq.Phrase:
+                for docnum, score in self._phrase_scores(node).items():  # node.boost is in these scores
+                    old = scores.get(docnum)
+                    if old is not None:
+                        scores[docnum] = old + score * boost
+                return
+            if isinstance(node, wq.MultiTerm):
+                # A prefix/wildcard/fuzzy term left unexpanded (e.g. on entity_names): nothing when it expands
+                # to no word of the index, else Whoosh's constant-score semantics: let Whoosh rank.
+                if any(True for _ in node._btexts(searcher.reader())):  # noqa: SLF001
+                    raise _Unsupported(type(node).__name__)
+                return
+            if (kind is wq.Or and node.scale is None) or kind is wq.And:
+                nots = sum(isinstance(c, wq.Not) for c in node.subqueries)
+                if nots and kind is wq.Or:
+                    raise _Unsupported("not")
+                boost *= node.boost
+                if nots:
+                    # Whoosh intersects with an InverseMatcher whose score is 1.0 for every document.
+                    members = docset if node is q else self._docs(node)
+                    for docnum in members:
+                        old = scores.get(docnum)
+                        if old is not None:
+                            scores[docnum] = old + nots * boost
+                for child in node.subqueries:
+                    if not isinstance(child, wq.Not):
+                        add(child, boost)
+                return
+            if kind is wq.AndNot:
+                add(node.a, boost)
+                return
+            if isinstance(node, wq.ConstantScoreQuery):
+                if node.score:  # a date filter's tiny constant
+                    constant = node.score * boost
+                    for docnum in self._docs(node.child):
+                        old = scores.get(docnum)
+                        if old is not None:
+                            scores[docnum] = old + constant
+                return
+            raise _Unsupported(type(node).__name__)
+
+        try:
+            add(q, 1.0)
+        except _Unsupported:
+            return None
+        best = heapq.nlargest(n, zip(scores.values(), map(operator.neg, scores), strict=True))
+        return [(score, -negdoc) for score, negdoc in best]
+
     # -- facets --
     def _facet_table(self) -> dict[str, Any]:
-        """Per document: lang, source, year and entity ids, read once per searcher from the postings."""
+        """Per document number: lang, source, year (lists indexed by doc number) and entity ids (a dict),
+        read once per searcher generation from the postings."""
         if self._facets is not None:
             return self._facets
         reader = self._searcher.reader()
+        size = reader.doc_count_all()
         table: dict[str, Any] = {}
         for name, fieldname in (("lang", "lang"), ("source", "source_name"), ("year", "year")):
-            values: dict[int, str] = {}
+            values: list[str | None] = [None] * size
             if fieldname in reader.schema:
                 for btext in reader.lexicon(fieldname):
                     value = btext.decode("utf-8")
@@ -575,22 +884,23 @@ class Searcher:
         self._facets = table
         return table
 
-    def _count_facets(self, docset: set[int]) -> dict[str, list[tuple[str, int]]]:
+    def _count_facets(self, docset: set[int] | frozenset[int]) -> dict[str, list[tuple[str, int]]]:
         table = self._facet_table()
         out: dict[str, list[tuple[str, int]]] = {}
         for name in FACETS:
             values = table[name]
-            counts: Counter[str] = Counter()
+            counts: Counter[str | None] = Counter()
             if name == "entity":
-                for docnum in docset:
-                    ids = values.get(docnum)
-                    if ids:
-                        counts.update(ids)
+                if values:
+                    get = values.get
+                    for ids in map(get, docset):
+                        if ids:
+                            counts.update(ids)
             else:
-                get = values.get
-                counts.update(v for v in map(get, docset) if v is not None)
-            ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-            out[name] = ranked[:FACET_LIMIT]
+                counts.update(map(values.__getitem__, docset))  # C loops: ~1 ms per 25k hits
+                counts.pop(None, None)
+            ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))  # type: ignore[arg-type, return-value]
+            out[name] = ranked[:FACET_LIMIT]  # type: ignore[assignment]
         return out
 
     # -- did you mean --

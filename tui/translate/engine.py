@@ -28,8 +28,11 @@ class TranslateOptions:
     compute_type: str = "int8"
     intra_threads: int = 1  # 0 ("all cores") sometimes stalls for seconds on small machines
     inter_threads: int = 1
-    max_batch_tokens: int = 2048  # source tokens per translate_batch call (progress/cancel between calls)
-    max_batch_size: int = 64  # sentences per call
+    # Padded source tokens (sentences x longest) per translate_batch call; progress and cancel between calls.
+    # Measured on the Argos-size bench model (docs/PERFORMANCE.md): 1024-8192 all land within noise of each
+    # other once sentences are sorted by length; the cost is the model's, not the batching's.
+    max_batch_tokens: int = 4096
+    max_batch_size: int = 256  # sentences per call
     length_penalty: float = 0.2  # as Argos
 
     def cache_signature(self) -> str:
@@ -72,7 +75,12 @@ class Engine:
         """Translate sentences; results in input order. `on_result(i, target, flag)` fires as batches finish."""
         opts = options or self.options
         results: list[Result | None] = [None] * len(sentences)
-        tokens = [self.processor.encode(s, out_type=str) if s.strip() else [] for s in sentences]
+        tokens: list[list[str]] = [[] for _ in sentences]
+        nonempty = [i for i, s in enumerate(sentences) if s.strip()]
+        if nonempty:  # one SentencePiece call for all sentences
+            for i, toks in zip(nonempty, self.processor.encode([sentences[i] for i in nonempty], out_type=str),
+                               strict=True):
+                tokens[i] = toks
 
         def done(index: int, result: Result) -> None:
             results[index] = result
@@ -119,7 +127,7 @@ class Engine:
             # A bound relative to the input: a runaway model stops instead of decoding 256+ steps.
             max_decoding_length=2 * longest + 10 + (1 if self.target_prefix else 0),
             # Split the call so inter_threads > 1 decodes sub-batches in parallel.
-            max_batch_size=max(1, -(-len(batch) // threads)), batch_type="examples",
+            max_batch_size=max(1, -(-len(batch) // threads)), batch_type="examples", return_scores=False,
         )
         with self.lock:
             self.batch_calls += 1
@@ -129,8 +137,10 @@ class Engine:
                 outputs = None
         if outputs is None:  # retry one by one so a single bad sentence only fails itself
             return [self._run_one(toks, kwargs) for toks in batch]
-        return [self._decode(src, out.hypotheses[0], kwargs["max_decoding_length"])
-                for src, out in zip(batch, outputs, strict=True)]
+        bound = kwargs["max_decoding_length"]
+        hyps = [self._strip_prefix(out.hypotheses[0]) for out in outputs]
+        texts = self.processor.decode_pieces(hyps) if hyps else []  # one call for the batch
+        return [self._result(src, hyp, text, bound) for src, hyp, text in zip(batch, hyps, texts, strict=True)]
 
     def _run_one(self, toks: list[str], kwargs: dict[str, Any]) -> Result:
         one = dict(kwargs, target_prefix=[[self.target_prefix]] if self.target_prefix else None,
@@ -143,11 +153,18 @@ class Engine:
                 return (None, "failed")
         return self._decode(toks, out.hypotheses[0], one["max_decoding_length"])
 
-    def _decode(self, source: list[str], output: list[str], bound: int) -> Result:
+    def _strip_prefix(self, output: list[str]) -> list[str]:
         if self.target_prefix and output and output[0] == self.target_prefix:
-            output = output[1:]
+            return output[1:]
+        return output
+
+    def _decode(self, source: list[str], output: list[str], bound: int) -> Result:
+        output = self._strip_prefix(output)
+        return self._result(source, output, self.processor.decode_pieces(output), bound)
+
+    def _result(self, source: list[str], output: list[str], text: str, bound: int) -> Result:
         # decode_pieces, not Argos's tokenizer.decode, which also turns every "_" into a space.
-        text = self.processor.decode_pieces(output).replace("\u2581", " ").strip()
+        text = text.replace("\u2581", " ").strip()
         if not text:
             return (None, "empty")
         return (text, judge(source, output, bound))
