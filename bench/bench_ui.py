@@ -4,8 +4,10 @@ Libraries of N articles grown from the real NTREX-128 texts (bench_search.articl
 bench/out/ui-<N>/ (saved through Store, indexed through sync_index) and reused by later runs. The app runs
 in-process and headless (App.run_test), so the figures include Textual's own layout and rendering work.
 
-    .venv/bin/python bench/bench_ui.py --build 10000 100000      # once (minutes at 100k)
-    .venv/bin/python bench/bench_ui.py --size 10000 --runs 7 [--json bench/out/ui.json]
+    .venv/bin/python bench/bench_ui.py --build 10000 100000      # once (minutes at 100k; resumes)
+    .venv/bin/python bench/bench_ui.py --size 10000 --runs 7 [--parts startup,typing,reader] [--json OUT]
+
+Results and definitions: docs/PERFORMANCE.md, section "Reader (UI)".
 """
 
 from __future__ import annotations

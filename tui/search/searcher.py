@@ -409,27 +409,27 @@ class _FastBM25F(scoring.BM25F):
 
     def __init__(self) -> None:
         super().__init__()
-        self._tables: dict[tuple[int, str], list[int] | None] = {}
+        self._tables: dict[tuple[int, str], bytes | None] = {}
         self._readers: list[Any] = []  # keep segment readers alive: their id() keys the tables
         self._decode = _byte_lengths()
 
-    def _table(self, reader: Any, fieldname: str) -> list[int] | None:
+    def _table(self, reader: Any, fieldname: str) -> bytes | None:
+        """The length bytes (Whoosh's one-byte length code; decode with `_decode`) of a segment's documents."""
         key = (id(reader), fieldname)
         if key in self._tables:
             return self._tables[key]
-        table: list[int] | None = None
+        table: bytes | None = None
         try:
             from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 
             column = reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)  # noqa: SLF001
             doccount = reader.doc_count_all()
             if column is None:
-                table = [1] * doccount
+                table = bytes(doccount)
             else:
                 count = min(column._count, doccount)  # noqa: SLF001 - Whoosh has no bulk read of a column
                 raw = column._dbfile.get(column._basepos, count)  # noqa: SLF001
-                decode = self._decode
-                table = [decode[b] for b in raw] + [1] * (doccount - count)
+                table = bytes(raw) + bytes(doccount - count)
         except Exception:  # noqa: BLE001 - another codec: fall back to Whoosh's per-document reads
             table = None
         self._tables[key] = table
@@ -445,7 +445,8 @@ class _FastBM25F(scoring.BM25F):
         if isinstance(scorer, scoring.BM25FScorer):
             table = self._table(searcher.reader(), fieldname)
             if table is not None:
-                scorer.dfl = table.__getitem__
+                decode = self._decode
+                scorer.dfl = lambda docnum: decode[table[docnum]]
         return scorer
 
 
@@ -487,7 +488,7 @@ class Searcher:
         self._postings: OrderedDict[tuple[str, Any], Any] = OrderedDict()
         self._cached_postings = 0
         self._costs: dict[tuple[str, Any], int] = {}
-        self._length_tables: dict[str, list[int] | None] = {}
+        self._length_tables: dict[str, bytes | None] = {}
         self._vocab: dict[str, tuple[int, Vocabulary]] = {}
         self._lock = threading.RLock()
 
@@ -754,17 +755,19 @@ class Searcher:
         found = docs(q)
         return found if isinstance(found, set) else set(found)
 
-    def _lengths(self, fieldname: str) -> list[int] | None:
-        """Field length (in terms) by global doc number, from the weighting's per-segment tables."""
+    def _lengths(self, fieldname: str) -> bytes | None:
+        """Field length codes (one byte per document) by global doc number, from the per-segment tables."""
         if fieldname in self._length_tables:
             return self._length_tables[fieldname]
-        table: list[int] | None = []
+        parts: list[bytes] = []
+        table: bytes | None = None
         for reader, _base in self._searcher.reader().leaf_readers():
             part = self._weighting._table(reader, fieldname)  # noqa: SLF001 - same module
             if part is None:
-                table = None
                 break
-            table.extend(part)  # type: ignore[union-attr]
+            parts.append(part)
+        else:
+            table = b"".join(parts)
         self._length_tables[fieldname] = table
         return table
 
@@ -796,12 +799,12 @@ class Searcher:
                     idf = searcher.idf(fieldname, node.text)
                     avgfl = searcher.avg_field_length(fieldname) or 1
                     top = idf * (k1 + 1) * boost
-                    base = k1 * (1 - b)
-                    per_len = k1 * b / avgfl
+                    # BM25's length norm for each of the 256 length codes: one lookup per posting.
+                    norm = [k1 * (1 - b) + k1 * b * length / avgfl for length in self._weighting._decode]  # noqa: SLF001
                     for docnum, weight in zip(ids, weights, strict=True):
                         old = get(docnum)
                         if old is not None:
-                            scores[docnum] = old + top * weight / (weight + base + per_len * lengths[docnum])
+                            scores[docnum] = old + top * weight / (weight + norm[lengths[docnum]])
                 else:  # Whoosh's WeightScorer: the posting weight is the score
                     for docnum, weight in zip(ids, weights, strict=True):
                         old = get(docnum)
