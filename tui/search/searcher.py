@@ -496,16 +496,20 @@ class Searcher:
     def refresh(self) -> None:
         """See commits made since opening (Whoosh searchers are snapshots)."""
         with self._lock:
-            fresh = self._searcher.refresh()
-            if fresh is not self._searcher:
-                self._searcher = fresh
-                # Everything cached per generation: doc numbers change when segments merge.
-                self._facets = None
-                self._postings.clear()
-                self._costs.clear()
-                self._cached_postings = 0
-                self._length_tables.clear()
-                self._weighting.reset()
+            if self._searcher.up_to_date():
+                return
+            # Not Searcher.refresh(): its reader reuse can add back segments a rebuild removed, so the same
+            # article would show twice. A new searcher on the current TOC is cheap and always right.
+            stale = self._searcher
+            self._searcher = self._ix.searcher(weighting=self._weighting)
+            stale.close()
+            # Everything cached per generation: doc numbers change when segments merge.
+            self._facets = None
+            self._postings.clear()
+            self._costs.clear()
+            self._cached_postings = 0
+            self._length_tables.clear()
+            self._weighting.reset()
 
     def close(self) -> None:
         with self._lock:
