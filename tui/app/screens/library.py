@@ -127,6 +127,7 @@ class LibraryScreen(BackgroundMixin, Screen):
             prepared.close()  # the UI keeps the Library it opened first; this one's connection is this thread's
             if session is not None:
                 session.refresh()
+                session.warm()  # word lists for prefix/fuzzy/did-you-mean, before the first keystroke
 
         def done(_: None) -> None:
             self._job_done()
