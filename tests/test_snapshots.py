@@ -14,6 +14,7 @@ import pytest
 from conftest_translate import TinyPackages
 from test_app_support import reader_lines, screen_text, settle
 from textual.pilot import Pilot
+from textual.widgets import OptionList
 
 from tui.app.app import DiglotApp
 from tui.app.screens.entities import EntityScreen
@@ -53,17 +54,6 @@ async def _library_ready(pilot: Pilot) -> None:
     assert isinstance(pilot.app.screen, LibraryScreen)
     text = screen_text(pilot)
     assert "2 articles" in text, text
-
-
-def _french_id() -> str:
-    """Open the library once outside the app (imports the samples), as the reader tests do."""
-    from tui.pipeline import open_library
-
-    library = open_library()
-    try:
-        return next(s.id for s in library.store.summaries(limit=10) if s.lang == "fr")
-    finally:
-        library.close()
 
 
 def _install(package: Path) -> None:
@@ -147,19 +137,38 @@ def test_reader_views(snap_compare: Snap, diglot_home: Path, sealed_home: Path, 
 
 
 # -- entity panel ---------------------------------------------------------------------------------------------
+async def _entity_panel(pilot: Pilot) -> EntityScreen:
+    await _library_ready(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, ReaderScreen)
+    await pilot.press("e")
+    await settle(pilot)
+    panel = pilot.app.screen
+    assert isinstance(panel, EntityScreen)
+    assert any("Kishida" in name for name in panel.entity_names())
+    return panel
+
+
 @pytest.mark.parametrize("size", SIZES)
 def test_entity_panel(snap_compare: Snap, diglot_home: Path, size: tuple[int, int]) -> None:
-    """`e` in the reader of the French sample: names with type, count and aliases per language."""
+    """`e` in the reader of the French sample: names with type, count and aliases per language; first one chosen."""
 
     async def before(pilot: Pilot) -> None:
-        await _library_ready(pilot)
+        panel = await _entity_panel(pilot)
+        assert panel.query_one("#entity-list", OptionList).highlighted == 0
+
+    _check(snap_compare, before, size)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_entity_panel_articles_naming(snap_compare: Snap, diglot_home: Path, size: tuple[int, int]) -> None:
+    """Then enter: the right column lists the articles naming that entity, in French and in Italian."""
+
+    async def before(pilot: Pilot) -> None:
+        await _entity_panel(pilot)
         await pilot.press("enter")
         await settle(pilot)
-        assert isinstance(pilot.app.screen, ReaderScreen)
-        await pilot.press("e")
-        await settle(pilot)
-        panel = pilot.app.screen
-        assert isinstance(panel, EntityScreen)
-        assert any("Kishida" in name for name in panel.entity_names())
+        assert "2 article(s) in fr, it name" in screen_text(pilot)
 
     _check(snap_compare, before, size)

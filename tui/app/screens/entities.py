@@ -100,6 +100,8 @@ class EntityScreen(BackgroundMixin, Screen):
         entity_list = self.query_one("#entity-list", OptionList)
         entity_list.clear_options()
         entity_list.add_options(options)
+        if options:
+            entity_list.highlighted = 0  # else enter does nothing until an arrow key is pressed
         status = f"{len(entities)} entities" if entities else "No names found in this article (yet)."
         self.query_one("#panel-status", Static).update(Text(status))
 
@@ -126,6 +128,8 @@ class EntityScreen(BackgroundMixin, Screen):
             naming = self.query_one("#naming-list", OptionList)
             naming.clear_options()
             naming.add_options([_summary_option(s) for s in summaries])
+            if summaries:
+                naming.highlighted = 0
             naming.focus()
             langs = sorted({s.lang for s in summaries})
             self.query_one("#panel-status", Static).update(
@@ -167,6 +171,8 @@ class RelatedScreen(BackgroundMixin, Screen):
     def _show(self, related: list[tuple[ArticleSummary, float]]) -> None:
         listing = self.query_one("#related-list", OptionList)
         listing.add_options([_summary_option(s, f"score {score:.2f}") for s, score in related])
+        if related:
+            listing.highlighted = 0
         status = f"{len(related)} related article(s)" if related else "No related stories: no shared names."
         self.query_one("#panel-status", Static).update(Text(status))
 
