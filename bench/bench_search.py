@@ -213,6 +213,7 @@ def run(size: int, workdir: Path, rounds: int, limit: int, *, reuse: bool = Fals
             cold_cpu_p50_ms=round(percentile(cold_cpu, 50), 1), cold_cpu_p95_ms=round(percentile(cold_cpu, 95), 1),
             search_cpu_p50_ms=round(percentile(cpu, 50), 1), search_cpu_p95_ms=round(percentile(cpu, 95), 1),
             slowest={q: [round(statistics.median(per_query[q]), 1), totals[q]] for q in slowest},
+            slowest_cold={q: round(ms, 1) for ms, q in sorted(zip(cold, QUERIES, strict=True), reverse=True)[:5]},
             zero_hit_queries=[q for q, n in totals.items() if n == 0],
         )
     result.update(peak_anon_mb=round(rss.anon / 1e6, 1), peak_file_mb=round(rss.file / 1e6, 1))

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from conftest_translate import TinyPackages
 from test_reliability_support import assert_clean_output, spawn_diglot
 

@@ -25,6 +25,7 @@ QUERIES = (
     "president AND NOT polizia", "police lang:fr",
     '"prime minister"', '"la police"', "date:2019 police", "date:[2018 TO 2019] police", "(police OR polizia)^2",
     "goverment~", "source:reuters", "title:president", "police NOT governo", "Regier*", "sécurité securite",
+    "NOT police", "president OR NOT polizia", "(NOT police)^2 OR governo",
 )
 
 
@@ -54,7 +55,11 @@ def _reference(searcher: Searcher, text: str) -> tuple[int, list[tuple[str, floa
     q = searcher._prune(searcher._expand_fuzzy(searcher.parse(text)))  # noqa: SLF001
     whoosh_searcher = searcher._searcher  # noqa: SLF001
     results = whoosh_searcher.search(q, limit=None)
-    ranked = sorted(((hit.score, hit.docnum, hit.fields()) for hit in results), key=lambda t: (-t[0], t[1]))
+    # Whoosh's InverseMatcher (a NOT at the top or in an OR) lets a deleted document through (the old version of
+    # a changed article here): the searcher does not, so the reference skips deleted documents.
+    deleted = whoosh_searcher.reader().is_deleted
+    hits = [(hit.score, hit.docnum, hit.fields()) for hit in results if not deleted(hit.docnum)]
+    ranked = sorted(hits, key=lambda t: (-t[0], t[1]))
     facets = {
         "lang": Counter(f["lang"] for _s, _d, f in ranked),
         "source": Counter(f["source_name"] for _s, _d, f in ranked),
@@ -109,3 +114,27 @@ def test_postings_cache_is_bounded_and_reset_on_refresh(library, monkeypatch: py
         sync_index(store, index_dir)
         searcher.refresh()
         assert searcher.search("police").total == before + 1
+
+
+@pytest.mark.parametrize(
+    ("lang", "query"),
+    [("fr", "sécurité"), ("fr", "securite accord"), ("fr", '"la police"'), ("it", "governo sicurezza"),
+     ("en", "happy studies"), ("de", "Präsident"), ("es", "seguridad"), ("fr", "présiden*")],
+)
+def test_snippet_anchors_skip_only_paragraphs_without_matches(lang: str, query: str) -> None:
+    # token_spans skips paragraphs holding none of the query's 3-letter anchors: same spans as analysing all.
+    from tui.search.highlight import SNIPPET_CHARS, query_test, token_spans
+    from tui.search.searcher import parse_user_query
+
+    text = "\n\n".join([
+        "Rien à voir ici, ni là.", "L'accord sur la sécurité et la Sécurité sociale.", "Il governo e la sicurezza.",
+        "He was happy; happily the studies studied.", "Der Präsident und die Präsidentin.",
+        "La seguridad y los seguros.", "La police arrive. Le président présidait.", "x " * 200,
+        "Encore la securite.",
+    ])
+    q = parse_user_query(query)
+    test = query_test(q, {f"body_{lang}", f"title_{lang}"})
+    assert test is not None and test.anchors  # type: ignore[attr-defined]
+    plain = lambda token, surface: test(token, surface)  # noqa: E731 - the same test without anchors
+    assert token_spans(text, lang, test, window=SNIPPET_CHARS) == token_spans(text, lang, plain, window=SNIPPET_CHARS)
+    assert token_spans(text, lang, test) == token_spans(text, lang, plain)

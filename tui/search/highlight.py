@@ -16,6 +16,7 @@ from tui.search.analyzers import field_lang, fold, language_analyzer
 # which leaves long articles without highlights); a few hundred kB still analyse in milliseconds.
 CHARLIMIT = 300_000
 SNIPPET_CHARS = 240
+ANCHOR_CHARS = 3
 
 # A test on one analysed token: (token text, the surface word it came from).
 TermTest = Callable[[str, str], bool]
@@ -40,12 +41,19 @@ def token_spans(
     analyzer = _analyzer(field_lang(lang))
     spans: list[tuple[int, int]] = []
     text = text[:charlimit]
+    # Snippets: a paragraph whose folded text holds none of the query's anchors cannot match; skip analysing it.
+    anchors: tuple[str, ...] | None = getattr(test, "anchors", None) if window else None
     start = 0
     while start < len(text):
         end = text.find("\n\n", start) if window else -1
         end = len(text) if end < 0 else end
+        skip = False
+        if anchors:
+            folded = fold(text[start:end])
+            skip = not any(anchor in folded for anchor in anchors)
         # Index mode: an accented word also yields the stem of its unaccented spelling, as in the index.
-        for token in analyzer(text[start:end], chars=True, positions=True, mode="index", start_char=start):
+        tokens = () if skip else analyzer(text[start:end], chars=True, positions=True, mode="index", start_char=start)
+        for token in tokens:
             if test(token.text, text[token.startchar : token.endchar]):
                 span = (token.startchar, token.endchar)
                 if not spans or span[0] >= spans[-1][1]:
@@ -142,6 +150,11 @@ def query_test(q: wq.Query, fieldnames: Collection[str]) -> TermTest | None:
                     return True
         return False
 
+    # Anchors for token_spans: Snowball stems and typed prefixes keep the first letters of the folded word they
+    # come from, so a paragraph without any of these 3-letter beginnings has no match. Not for stems-prefixes,
+    # patterns or fuzzy words, which may match anywhere.
+    if not (prefixes or patterns or fuzzy):
+        test.anchors = tuple(sorted({word[:ANCHOR_CHARS] for word in (*exact, *surface_prefixes)}))  # type: ignore[attr-defined]
     return test
 
 

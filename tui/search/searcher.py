@@ -41,6 +41,7 @@ MIN_WILDCARD_PREFIX = 2
 FEW_HITS = 3  # below this many hits, look for a spelling suggestion
 MAX_FUZZY_WORDS = 40  # closest words a fuzzy term expands to, per language
 MAX_PREFIX_WORDS = 200  # words a prefix (secur*) expands to, per language: bounds broad prefixes
+MAX_EXPANSIONS = 5000  # prefix/fuzzy expansions cached per searcher generation (cleared when full)
 # Record the matched terms of every hit (Whoosh's `terms=True`)? Measured at 100k: 15-20% slower on broad
 # queries, and snippets do not need it: they test the words of the page's articles against the query itself
 # (no index access, so no re-expansion of prefix/fuzzy terms either).
@@ -360,11 +361,11 @@ POSTINGS_CACHE = 2_000_000
 
 
 def _read_postings(
-    reader: Any, fieldname: str, btext: bytes, base: int, ids: array[int], weights: array[float]
+    reader: Any, fieldname: str, btext: bytes, base: int, ids: array[int], weights: array[float],
+    deleted: frozenset[int] | None,
 ) -> None:
     """Append one segment's live postings of a term (doc numbers + base, weights), a block at a time."""
     matcher = reader._terms.matcher(fieldname, btext, reader.schema[fieldname].format)  # noqa: SLF001
-    deleted = reader.deleted_docs_set if reader.has_deletions() else None
     if isinstance(matcher, W3LeafMatcher):
         # Whole blocks (up to 128 postings) at once instead of three method calls per posting.
         while matcher.is_active():
@@ -489,6 +490,9 @@ class Searcher:
         self._cached_postings = 0
         self._costs: dict[tuple[str, Any], int] = {}
         self._length_tables: dict[str, bytes | None] = {}
+        self._expansions: dict[tuple[Any, ...], list[str]] = {}  # prefix/fuzzy term -> index terms
+        self._deleted: dict[int, frozenset[int] | None] = {}
+        self._live: frozenset[int] | None = None  # by id() of segment readers this searcher holds
         self._vocab: dict[str, tuple[int, Vocabulary]] = {}
         self._lock = threading.RLock()
 
@@ -509,6 +513,9 @@ class Searcher:
             self._costs.clear()
             self._cached_postings = 0
             self._length_tables.clear()
+            self._deleted.clear()
+            self._live = None
+            self._expansions.clear()
             self._weighting.reset()
 
     def close(self) -> None:
@@ -589,8 +596,9 @@ class Searcher:
             if top is not None:
                 page = [(score, docnum, searcher.stored_fields(docnum), {}) for score, docnum in top[offset:]]
             else:
-                # Phrases and other nodes the flat scorer does not model: Whoosh ranks. Not optimize=True: its
-                # block-quality skipping dropped a top-10 hit of `(police OR polizia)^2 date:2019` at 10k.
+                # Nodes the flat scorer does not model (wildcards, scaled ORs, matching prefixes on entity names):
+                # Whoosh ranks, scoring every hit. Not optimize=True: its block-quality skipping dropped a top-10
+                # hit of `(police OR polizia)^2 date:2019` at 10k.
                 results = searcher.search(q, limit=offset + limit, optimize=False, terms=RECORD_TERMS)
                 for hit in results[offset : offset + limit] if results.scored_length() > offset else []:
                     page.append((float(hit.score or 0.0), hit.docnum, hit.fields(), _matched_terms(hit)))
@@ -676,10 +684,27 @@ class Searcher:
         if btext is not None:
             for reader, base in searcher.reader().leaf_readers():
                 if (fieldname, btext) in reader:
-                    _read_postings(reader, fieldname, btext, base, ids, weights)
+                    _read_postings(reader, fieldname, btext, base, ids, weights, self._deleted_docs(reader))
         found = (ids, weights)
         self._remember(key, found, len(ids))
         return found
+
+    def _live_docs(self) -> frozenset[int]:
+        """Every live global doc number (for NOT at the top of a query or inside an OR), once per generation."""
+        if self._live is None:
+            live: set[int] = set()
+            for reader, base in self._searcher.reader().leaf_readers():
+                deleted = self._deleted_docs(reader) or ()
+                live.update(base + d for d in range(reader.doc_count_all()) if d not in deleted)
+            self._live = frozenset(live)
+        return self._live
+
+    def _deleted_docs(self, reader: Any) -> frozenset[int] | None:
+        """A segment's deleted doc numbers (Whoosh rebuilds this set on every access), once per generation."""
+        key = id(reader)
+        if key not in self._deleted:
+            self._deleted[key] = reader.deleted_docs_set if reader.has_deletions() else None
+        return self._deleted[key]
 
     def _remember(self, key: tuple[str, Any], value: Any, cost: int) -> None:
         """Cache a term's postings or a phrase's scores; drop the least recently used beyond the budget."""
@@ -707,7 +732,7 @@ class Searcher:
             while matcher.is_active():
                 result[matcher.id() + base] = matcher.score()
                 matcher.next()
-        self._remember(key, result, len(result) * 4)  # a dict entry costs about four postings
+        self._remember(key, result, len(result) * 12)  # a dict entry (~100 bytes) weighs about 12 postings
         return result
 
     def _docs(self, q: wq.Query) -> set[int]:
@@ -725,7 +750,9 @@ class Searcher:
                 return self._term_postings(node.fieldname, node.text)[0]
             if node is wq.NullQuery:
                 return ()
-            if kind is wq.Or and not any(isinstance(c, wq.Not) for c in node.subqueries):
+            if kind is wq.Not:
+                return self._live_docs().difference(docs(node.query))
+            if kind is wq.Or:
                 union: set[int] = set()
                 for child in node.subqueries:
                     union.update(docs(child))
@@ -778,8 +805,8 @@ class Searcher:
     def _rank(self, q: wq.Query, docset: set[int], n: int) -> list[tuple[float, int]] | None:
         """The n best (score, doc number) of `docset`, scored like Whoosh's BM25F (a sum over the matching
         terms, times the boosts) in flat loops over cached postings: Whoosh's matcher trees cost 30-60 us per
-        hit in Python (unions over 13 fields, 200-term prefixes). None when the query has nodes (phrases,
-        wildcards, NOT inside OR...) this does not model: Whoosh ranks those.
+        hit in Python (unions over 13 fields, 200-term prefixes). None when the query has nodes
+        (wildcards, scaled ORs...) this does not model: Whoosh ranks those.
         """
         scores = dict.fromkeys(docset, 0.0)
         searcher = self._searcher
@@ -829,10 +856,15 @@ class Searcher:
                 if any(True for _ in node._btexts(searcher.reader())):  # noqa: SLF001
                     raise _Unsupported(type(node).__name__)
                 return
+            if kind is wq.Not:
+                # Whoosh's InverseMatcher scores 1.0 for every document it matches (a NOT at the top or in an OR).
+                for docnum in self._docs(node):
+                    old = scores.get(docnum)
+                    if old is not None:
+                        scores[docnum] = old + boost
+                return
             if (kind is wq.Or and node.scale is None) or kind is wq.And:
-                nots = sum(isinstance(c, wq.Not) for c in node.subqueries)
-                if nots and kind is wq.Or:
-                    raise _Unsupported("not")
+                nots = sum(isinstance(c, wq.Not) for c in node.subqueries) if kind is wq.And else 0
                 boost *= node.boost
                 if nots:
                     # Whoosh intersects with an InverseMatcher whose score is 1.0 for every document.
@@ -842,7 +874,7 @@ class Searcher:
                         if old is not None:
                             scores[docnum] = old + nots * boost
                 for child in node.subqueries:
-                    if not isinstance(child, wq.Not):
+                    if not (nots and isinstance(child, wq.Not)):
                         add(child, boost)
                 return
             if kind is wq.AndNot:
@@ -981,37 +1013,50 @@ class Searcher:
         of that language's word list: bounded, and right for stems ("presiden*" -> president, presidency)."""
         reader = self._searcher.reader()
         schema = reader.schema
-        memo: dict[tuple[Any, ...], list[str]] = {}  # title_x and body_x share language x's word list
+        memo = self._expansions  # per searcher generation and word list: repeated and refined queries reuse it
+        if len(memo) > MAX_EXPANSIONS:
+            memo.clear()
 
         def expand(node: wq.Query) -> wq.Query:
             if not isinstance(node, (SpellFuzzyTerm, VocabPrefix)):
                 return node
             name = node.fieldname
             if not (name.startswith("body_") or name.startswith("title_")):
-                return node
-            vocab = self.vocabulary(name.split("_", 1)[1])
-            analyzer = schema[name].analyzer
-            terms: list[wq.Query] = []
-            seen: set[str] = set()
+                # Elsewhere (entity names) Whoosh expands it on the index's own terms; cache whether it expands
+                # to anything: usually not, and then the term list is not scanned again for counting and ranking.
+                key0 = (name, type(node).__name__, node.text, getattr(node, "maxdist", 0),
+                        getattr(node, "prefixlength", 0))
+                found = memo.get(key0)
+                if found is None:
+                    found = memo[key0] = [b.decode("utf-8") for b in node._btexts(reader)]  # noqa: SLF001
+                return node if found else NO_MATCH
             code = name.split("_", 1)[1]
+            vocab = self.vocabulary(code)
+            stamp = self._vocab[code][0]  # the word list file's mtime: a new list gives new keys
             if isinstance(node, VocabPrefix):
-                key: tuple[Any, ...] = (code, "prefix", node.text)
-                if key not in memo:
-                    memo[key] = vocab.starting(node.text)
+                key: tuple[Any, ...] = (stamp, name, "prefix", node.text)
             else:
-                key = (code, "fuzzy", node.text, node.maxdist, node.prefixlength)
-                if key not in memo:
-                    memo[key] = [w for _d, w in vocab.near(node.text, node.maxdist, node.prefixlength)]
-            words = memo[key]
-            for word in words:
-                for token in analyzer(word, mode="query"):
-                    text = token.text
-                    if text not in seen and (name, text.encode("utf-8")) in reader:
-                        seen.add(text)
-                        terms.append(wq.Term(name, text, boost=node.boost))
-            if not terms:
+                key = (stamp, name, "fuzzy", node.text, node.maxdist, node.prefixlength)
+            texts = memo.get(key)
+            if texts is None:
+                if isinstance(node, VocabPrefix):
+                    words = vocab.starting(node.text)
+                else:
+                    words = [w for _d, w in vocab.near(node.text, node.maxdist, node.prefixlength)]
+                # The index terms of those words in this field (title_x and body_x share x's word list).
+                analyzer = schema[name].analyzer
+                texts = []
+                seen: set[str] = set()
+                for word in words:
+                    for token in analyzer(word, mode="query"):
+                        text = token.text
+                        if text not in seen and (name, text.encode("utf-8")) in reader:
+                            seen.add(text)
+                            texts.append(text)
+                memo[key] = texts
+            if not texts:
                 return NO_MATCH
-            return wq.Or(terms)
+            return wq.Or([wq.Term(name, text, boost=node.boost) for text in texts])
 
         return _map_tree(q, expand)
 
