@@ -244,6 +244,18 @@ async def _typing(size: int, runs: int) -> dict[str, object]:
     return {"key_to_results_s": latencies, "debounce_s": DEBOUNCE_SECONDS}
 
 
+async def _settle(app) -> None:  # noqa: ANN001 - DiglotApp
+    """Wait for the workers; one cancelled meanwhile (a screen left, an exclusive job replaced) is not an error."""
+    from textual.worker import WorkerCancelled
+
+    for _ in range(10):
+        try:
+            await app.workers.wait_for_complete()
+            return
+        except WorkerCancelled:
+            continue
+
+
 async def _reader(size: int, runs: int) -> dict[str, object]:
     """Open the cached translated article (side by side view) until its text is painted; back; again."""
     from tui.app.app import DiglotApp
@@ -280,9 +292,9 @@ async def _reader(size: int, runs: int) -> dict[str, object]:
             opens.append(stamps.get("painted", float("nan")) - started)
             screen = app.screen
             assert isinstance(screen, ReaderScreen) and screen.translation is not None, "not a cached translation"
-            await app.workers.wait_for_complete()
+            await _settle(app)
             app.pop_screen()
-            await app.workers.wait_for_complete()
+            await _settle(app)
             await pilot.pause(0.1)
     return {"first_open_s": opens[0], "open_s": opens[1:]}
 

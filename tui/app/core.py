@@ -6,6 +6,8 @@ Keeping the calls in one module means a changed core signature is fixed in one p
 
 from __future__ import annotations
 
+import json
+import sqlite3
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -236,6 +238,63 @@ def split_paragraph_sentences(article: Article) -> list[list[tuple[int, int]]]:
             spans[index] = [(offset, offset + len(paragraph))]
         offset += len(paragraph) + 2
     return spans
+
+
+@dataclass(slots=True)
+class ReaderData:
+    """Everything the reader shows when it opens an article, read in one go (see `reader_data`)."""
+
+    article: Article
+    translation: Any  # tui.translate.model.ArticleTranslation | None
+    src_mentions: list[Any]
+    tgt_mentions: list[Any]
+
+
+def reader_data(library: Library, article_id: str, target: str) -> ReaderData:
+    """The article, its cached translation into `target` and the entity mentions of both layers.
+
+    One query per table, and only the light model modules: opening a cached article must not import the
+    translation service (engine, packages, sentence splitter) nor the entity service (recognisers, gazetteer),
+    which cost most of a first open. The SQL mirrors `tui.translate.service.cached_translation` and
+    `tui.entities.service.mentions` (tests/test_app_reader_fast.py checks that they agree).
+    """
+    from tui.entities.model import Mention
+    from tui.translate.model import ArticleTranslation, SentencePair
+
+    store = library.store
+    article = store.get(article_id)
+    translation = None
+    if article.lang != target:
+        try:
+            row = store.conn.execute(
+                "SELECT route, aligned FROM article_translations WHERE article_id = ? AND target = ?"
+                " AND content_hash = ?", (article.id, target, article.content_hash),
+            ).fetchone()
+        except sqlite3.OperationalError:  # no translation table yet
+            row = None
+        if row is not None:
+            try:
+                aligned = json.loads(row[1])
+                text = article.text
+                paragraphs = [[SentencePair(text[a:b], tgt, flag, a, b) for a, b, tgt, flag in para]
+                              for para in aligned["paragraphs"]]
+                translation = ArticleTranslation(article.id, aligned.get("source_lang", article.lang), target,
+                                                 json.loads(row[0]), paragraphs, bool(aligned.get("complete", True)))
+            except (ValueError, KeyError, TypeError):
+                translation = None  # unreadable: translated again, as cached_translation() does
+    layers = ("original", target) if translation is not None else ("original",)
+    found: dict[str, list[Any]] = {layer: [] for layer in layers}
+    try:
+        rows = store.conn.execute(
+            "SELECT m.layer, m.start, m.end, m.type, m.text, m.entity_id FROM entity_mentions m"
+            f" WHERE m.article_id = ? AND m.content_hash = ? AND m.layer IN ({','.join('?' * len(layers))})"
+            " ORDER BY m.start", (article.id, article.content_hash, *layers),
+        ).fetchall()
+    except sqlite3.OperationalError:
+        rows = []
+    for r in rows:
+        found[r[0]].append(Mention(r[1], r[2], r[3], r[4], r[5]))
+    return ReaderData(article, translation, found["original"], found.get(target, []))
 
 
 def cached_translation(library: Library, article: Article, target: str) -> Any:

@@ -134,19 +134,18 @@ class ReaderScreen(BackgroundMixin, Screen):
         article_id, target, query = self.article_id, self.target, self.query_text
 
         def load() -> Loaded:
-            article = core.get_article(library, article_id)
-            translation = None if article.lang == target else core.cached_translation(library, article, target)
+            # One read of the store; a cached translation needs neither the translator nor the splitter.
+            data = core.reader_data(library, article_id, target)
+            article, translation = data.article, data.translation
             if translation is not None:
                 doc = _doc_from_translation(article, translation, target)
             else:
                 spans = core.split_paragraph_sentences(article)
                 doc = ReaderDoc(article.text, article.lang, [[Sentence(s) for s in para] for para in spans], target)
-            src_mentions = core.mentions(library, article_id, "original")
-            doc.src_marks = _marks(src_mentions, core.match_spans(article.text, article.lang, query))
+            doc.src_marks = _marks(data.src_mentions, core.match_spans(article.text, article.lang, query))
             if translation is not None:
-                tgt_mentions = core.mentions(library, article_id, target)
-                doc.tgt_marks = _marks(tgt_mentions, core.match_spans(doc.translation_text, target, query))
-            return Loaded(article, doc, translation, bool(src_mentions))
+                doc.tgt_marks = _marks(data.tgt_mentions, core.match_spans(doc.translation_text, target, query))
+            return Loaded(article, doc, translation, bool(data.src_mentions))
 
         self.background(load, self._loaded, group="load", exclusive=True, failed=self._load_failed)
 
