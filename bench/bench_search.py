@@ -28,6 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 from tui.library.model import ArticleDraft  # noqa: E402
 from tui.library.store import Store  # noqa: E402
+from tui.search import indexer  # noqa: E402
 from tui.search.indexer import index_stats, sync_index  # noqa: E402
 from tui.search.searcher import Searcher  # noqa: E402
 
@@ -118,6 +119,7 @@ class PeakRss:
         self.sampled = 0
         self.anon = 0  # heap and other private memory (RssAnon), the part that is not mapped index files
         self.file = 0  # file-backed pages (RssFile): the memory-mapped index, reclaimable by the kernel
+        self.total = 0  # sampled peak of this process and its worker processes together
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -133,6 +135,26 @@ class PeakRss:
                         self.file = max(self.file, int(line.split()[1]) * 1024)
             except OSError:
                 return
+            self.total = max(self.total, self._tree_rss())
+
+    @staticmethod
+    def _tree_rss() -> int:
+        """This process plus its children right now (the bulk indexer's worker processes)."""
+        pids = ["self"]
+        for tasks in Path("/proc/self/task").glob("*/children"):
+            try:
+                pids += tasks.read_text().split()
+            except OSError:
+                pass
+        total = 0
+        for pid in pids:
+            try:
+                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1]) * 1024
+            except OSError:
+                pass
+        return total
 
     def __enter__(self) -> PeakRss:
         self._thread.start()
@@ -144,6 +166,11 @@ class PeakRss:
     @staticmethod
     def maxrss() -> int:
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+def _children_cpu() -> float:
+    times = os.times()
+    return times.children_user + times.children_system
 
 
 def percentile(values: list[float], pct: float) -> float:
@@ -164,9 +191,11 @@ def run(size: int, workdir: Path, rounds: int, limit: int, *, reuse: bool = Fals
             for draft, lang, title in articles(size):
                 store.save(draft, clean(draft.raw, lang), lang, title)
         t_import, c_import = time.perf_counter() - t0, time.process_time() - c0
-        t1, c1 = time.perf_counter(), time.process_time()
+        t1, c1, k1 = time.perf_counter(), time.process_time(), _children_cpu()
         indexed = sync_index(store, index_dir)
-        t_index, c_index = time.perf_counter() - t1, time.process_time() - c1
+        # Bulk syncs analyse in worker processes: their CPU counts too (children's times once they are joined).
+        c_workers = _children_cpu() - k1
+        t_index, c_index = time.perf_counter() - t1, time.process_time() - c1 + c_workers
         if reuse:  # search figures only: the library and index were built by an earlier run
             result.update(reused=True, articles=store.count(), indexed_now=indexed)
         else:
@@ -175,6 +204,7 @@ def run(size: int, workdir: Path, rounds: int, limit: int, *, reuse: bool = Fals
                 import_per_s=round(size / t_import, 1), index_per_s=round(size / t_index, 1),
                 import_index_per_s=round(size / (t_import + t_index), 1),
                 import_cpu_s=round(c_import, 1), index_cpu_s=round(c_index, 1),
+                index_worker_cpu_s=round(c_workers, 1),
                 import_index_per_cpu_s=round(size / (c_import + c_index), 1),
             )
         result["load_avg"] = os.getloadavg()[0]
@@ -218,6 +248,13 @@ def run(size: int, workdir: Path, rounds: int, limit: int, *, reuse: bool = Fals
         )
     result.update(peak_anon_mb=round(rss.anon / 1e6, 1), peak_file_mb=round(rss.file / 1e6, 1))
     result.update(load_avg_end=os.getloadavg()[0], peak_rss_mb=round(max(PeakRss.maxrss(), rss.sampled) / 1e6, 1))
+    # Index worker processes (bulk sync): the largest one's peak; all of them at once is at most BULK_PROCS times it.
+    worker = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+    if worker:
+        result.update(peak_rss_with_workers_mb=round(rss.total / 1e6, 1))
+        procs = getattr(indexer, "BULK_PROCS", 2)
+        peak = max(PeakRss.maxrss(), rss.sampled) + procs * worker
+        result.update(peak_rss_worker_mb=round(worker / 1e6, 1), peak_rss_bound_mb=round(peak / 1e6, 1))
     store.close()
     return result
 
@@ -254,6 +291,8 @@ def main() -> int:
                         help="only index 2,000 texts with plain Whoosh, to gauge the machine's current speed")
     parser.add_argument("--reuse", action="store_true",
                         help="measure searches on the library already in --workdir (no import)")
+    parser.add_argument("--single", action="store_true",
+                        help="index in one process even for a bulk sync (the writer before bulk workers)")
     parser.add_argument("--json", type=Path, help="append the result as one JSON line to this file")
     args = parser.parse_args()
     if args.calibrate:
@@ -265,7 +304,10 @@ def main() -> int:
         parser.error(f"{workdir} already holds a library; give an empty folder or --reuse")
     if args.reuse and not exists:
         parser.error(f"--reuse: no library in {workdir}")
+    if args.single:
+        indexer.BULK_SYNC = sys.maxsize
     result = run(args.size, workdir, args.rounds, args.limit, reuse=args.reuse)
+    result.update(single_process_index=args.single)
     result.update(machine=f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
                   workdir=str(workdir))
     line = json.dumps(result, ensure_ascii=False)

@@ -132,7 +132,12 @@ def test_diglot_command_search_open_side_by_side_quit(tmp_path: Path, tiny_packa
         terminal.wait(lambda s: "Le Japon et la France" in s and "Francia e Giappone" in s and "2 articles" in s,
                       "the library with both samples")
 
+        # Wait for the first-start jobs (import, index, names) to finish, as a person would see the progress
+        # bar go; then `/` and the query, a moment apart like typing.
+        terminal.wait(lambda s: "Finding names" not in s and "Entity" in s and "Preparing" not in s,
+                      "the first-start jobs to finish")
         terminal.keys("/", literal=True)
+        time.sleep(0.5)
         terminal.keys("Kishida", literal=True)
         terminal.keys("Enter")
         screen = terminal.wait(lambda s: "2 hits" in s, "two hits for Kishida")

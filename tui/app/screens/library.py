@@ -358,7 +358,9 @@ class LibraryScreen(BackgroundMixin, Screen):
 
     # -- actions -----------------------------------------------------------------------------------------------
     def action_focus_search(self) -> None:
-        self.query_one("#search", Input).focus()
+        # Synchronous, not widget.focus() (deferred): keys typed right after `/` must land in the box, not be
+        # taken as commands (the `i` of "Kishida" would open the import dialog).
+        self.set_focus(self.query_one("#search", Input))
 
     def action_escape(self) -> None:
         if self._job is not None:
