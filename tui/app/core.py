@@ -6,7 +6,6 @@ Keeping the calls in one module means a changed core signature is fixed in one p
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import threading
 from collections.abc import Callable, Sequence
@@ -259,29 +258,11 @@ def reader_data(library: Library, article_id: str, target: str) -> ReaderData:
     `tui.entities.service.mentions` (tests/test_app_reader_fast.py checks that they agree).
     """
     from tui.entities.model import Mention
-    from tui.translate.model import ArticleTranslation, SentencePair
+    from tui.translate.stored import load_stored
 
     store = library.store
     article = store.get(article_id)
-    translation = None
-    if article.lang != target:
-        try:
-            row = store.conn.execute(
-                "SELECT route, aligned FROM article_translations WHERE article_id = ? AND target = ?"
-                " AND content_hash = ?", (article.id, target, article.content_hash),
-            ).fetchone()
-        except sqlite3.OperationalError:  # no translation table yet
-            row = None
-        if row is not None:
-            try:
-                aligned = json.loads(row[1])
-                text = article.text
-                paragraphs = [[SentencePair(text[a:b], tgt, flag, a, b) for a, b, tgt, flag in para]
-                              for para in aligned["paragraphs"]]
-                translation = ArticleTranslation(article.id, aligned.get("source_lang", article.lang), target,
-                                                 json.loads(row[0]), paragraphs, bool(aligned.get("complete", True)))
-            except (ValueError, KeyError, TypeError):
-                translation = None  # unreadable: translated again, as cached_translation() does
+    translation = load_stored(store, article, target) if article.lang != target else None
     layers = ("original", target) if translation is not None else ("original",)
     found: dict[str, list[Any]] = {layer: [] for layer in layers}
     try:

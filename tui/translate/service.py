@@ -12,7 +12,7 @@ from tui.library.model import Article
 from tui.library.store import Store
 from tui.paths import Paths
 from tui.progress import CancelToken, Progress, ProgressCallback, ignore_progress
-from tui.translate import cache
+from tui.translate import cache, stored
 from tui.translate.engine import TranslateOptions, get_engine
 from tui.translate.model import ArticleTranslation, SentencePair
 from tui.translate.packages import MissingPackageError, PackageInfo, find_route
@@ -41,22 +41,7 @@ def article_sentences(article: Article) -> list[list[tuple[int, int]]]:
 def cached_translation(store: Store, article: Article, target: str = "en") -> ArticleTranslation | None:
     """The stored translation of this version of the article, or None. Loads no model."""
     cache.ensure(store)
-    row = store.conn.execute(
-        "SELECT route, aligned FROM article_translations WHERE article_id = ? AND target = ? AND content_hash = ?",
-        (article.id, target, article.content_hash),
-    ).fetchone()
-    if row is None:
-        return None
-    try:
-        aligned = json.loads(row["aligned"])
-        text = article.text
-        paragraphs = [
-            [SentencePair(text[a:b], tgt, flag, a, b) for a, b, tgt, flag in para] for para in aligned["paragraphs"]
-        ]
-        return ArticleTranslation(article.id, aligned.get("source_lang", article.lang), target,
-                                  json.loads(row["route"]), paragraphs, bool(aligned.get("complete", True)))
-    except (ValueError, KeyError, TypeError):
-        return None  # an unreadable row is translated again
+    return stored.load_stored(store, article, target)
 
 
 def translate_article(
@@ -239,18 +224,15 @@ def _route_signature(packages: list[PackageInfo], opts: TranslateOptions) -> str
 
 
 def _stored_result(store: Store, article: Article, target: str, signature: str) -> ArticleTranslation | None:
-    row = store.conn.execute(
-        "SELECT aligned FROM article_translations WHERE article_id = ? AND target = ? AND content_hash = ?",
-        (article.id, target, article.content_hash),
-    ).fetchone()
+    row = stored.stored_row(store, article, target)
     if row is None:
         return None
     try:
-        if json.loads(row[0]).get("signature") != signature:
+        if json.loads(row["aligned"]).get("signature") != signature:
             return None
     except ValueError:
         return None
-    return cached_translation(store, article, target)
+    return stored.decode_row(article, target, row)
 
 
 def _store(store: Store, article: Article, result: ArticleTranslation, signature: str) -> bool:
