@@ -31,6 +31,14 @@ _MAX_UNPACKED = 8 * 1024**3  # refuse zip bombs: no real package comes near this
 _INDEX_URL = "https://raw.githubusercontent.com/argosopentech/argospm-index/main/index.json"
 
 
+def index_url() -> str:
+    """Argos's package index, or the mirror named by ARGOS_PACKAGE_INDEX (Argos's own setting: a base URL)."""
+    base = os.environ.get("ARGOS_PACKAGE_INDEX", "").strip()
+    if not base:
+        return _INDEX_URL
+    return base if base.endswith(".json") else base.rstrip("/") + "/index.json"
+
+
 class MissingPackageError(NotFoundError):
     """No installed package (direct or through English) for a language pair."""
 
@@ -306,7 +314,7 @@ def download_package(
             f"(https://www.argosopentech.com/argospm/index/) and run `diglot models install FILE.argosmodel`.")
     progress(Progress("download", 0, 0, "package index"))
     try:
-        with urllib.request.urlopen(_INDEX_URL, timeout=20) as response:  # noqa: S310 - fixed https URL
+        with urllib.request.urlopen(index_url(), timeout=20) as response:  # noqa: S310 - Argos index or mirror
             raw = response.read()
         index = json.loads(raw)
     except Exception as err:  # offline, DNS, TLS, proxy, bad JSON: all mean "cannot download now"
@@ -321,8 +329,10 @@ def download_package(
     downloads = paths.cache / "downloads"
     downloads.mkdir(parents=True, exist_ok=True)
     part = downloads / f"translate-{source}_{target}.argosmodel.part"
+    finished = part.with_suffix("")  # only a complete download loses ".part"
+    link = str(match[0]["links"][0])
     try:
-        with urllib.request.urlopen(match[0]["links"][0], timeout=60) as response, open(part, "wb") as out:  # noqa: S310
+        with urllib.request.urlopen(link, timeout=60) as response, open(part, "wb") as out:  # noqa: S310
             total = int(response.headers.get("Content-Length") or 0)
             done = 0
             while chunk := response.read(1 << 20):
@@ -331,13 +341,18 @@ def download_package(
                 out.write(chunk)
                 done += len(chunk)
                 progress(Progress("download", done, total, "bytes"))
-        return install_package(part, paths, progress=progress)
+        os.replace(part, finished)
+        try:
+            return install_package(finished, paths, progress=progress)
+        except DiglotError as err:
+            raise DiglotError(f"The package downloaded from {link} is unusable: {err}") from err
     except DiglotError:
         raise
     except Exception as err:
         raise DiglotError(f"Download failed ({_reason(err)}). {hint}") from err
     finally:
         part.unlink(missing_ok=True)
+        finished.unlink(missing_ok=True)
 
 
 def _reason(err: BaseException) -> str:
