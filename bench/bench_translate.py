@@ -51,14 +51,20 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--langs", default="fr,it")
     ap.add_argument("--inter-threads", type=int, default=1, help="both sides (Argos: ARGOS_INTER_THREADS)")
     ap.add_argument("--intra-threads", type=int, default=1, help="both sides (Argos: ARGOS_INTRA_THREADS)")
+    ap.add_argument("--argos-inter-threads", type=int, help="argostranslate only, instead of --inter-threads")
+    ap.add_argument("--argos-intra-threads", type=int,
+                    help="argostranslate only, instead of --intra-threads (its one-sentence calls gain nothing from "
+                         "inter threads; intra threads are its way to use more cores)")
     ap.add_argument("--repeats", type=int, default=3, help="timed runs of Diglot per cell")
     ap.add_argument("--argos-repeats", type=int, default=3, help="timed runs of argostranslate per cell")
     ap.add_argument("--write", action="store_true", help="replace the '## Translation' section of PERFORMANCE.md")
     args = ap.parse_args(argv)
     beams = [int(b) for b in args.beams.split(",")]
     langs = args.langs.split(",")
-    os.environ["ARGOS_INTER_THREADS"] = str(args.inter_threads)  # read once, when argostranslate is imported
-    os.environ["ARGOS_INTRA_THREADS"] = str(args.intra_threads)
+    argos_inter = args.argos_inter_threads if args.argos_inter_threads is not None else args.inter_threads
+    argos_intra = args.argos_intra_threads if args.argos_intra_threads is not None else args.intra_threads
+    os.environ["ARGOS_INTER_THREADS"] = str(argos_inter)  # read once, when argostranslate is imported
+    os.environ["ARGOS_INTRA_THREADS"] = str(argos_intra)
     partial = OUT / "bench_translate.txt"  # lines as they come, in case a long run is cut short
 
     home = OUT / "home-translate"
@@ -80,12 +86,14 @@ def main(argv: list[str] | None = None) -> int:
     import argostranslate.settings as argos_settings
     import argostranslate.translate as argos
 
-    assert (argos_settings.inter_threads, argos_settings.intra_threads) == (args.inter_threads, args.intra_threads)
+    assert (argos_settings.inter_threads, argos_settings.intra_threads) == (argos_inter, argos_intra)
 
     library = Library(paths)
     store = library.store
     rows = [json.loads(line) for line in NTREX.open(encoding="utf-8")]
-    lines: list[str] = [f"load average at start: {' '.join(f'{x:.1f}' for x in os.getloadavg())}"]
+    lines: list[str] = [f"load average at start: {' '.join(f'{x:.1f}' for x in os.getloadavg())}",
+                        f"threads: argostranslate inter {argos_inter} intra {argos_intra}; "
+                        f"Diglot inter {args.inter_threads} intra {args.intra_threads}"]
     cached_ms: list[float] = []
     recached_ms: list[float] = []
     for lang in langs:

@@ -224,3 +224,30 @@ def test_article_already_in_the_target_language(translate_library: Library, fren
     result = translate_article(translate_library.store, french_article, "fr")  # no package needed
     assert result.route == ["fr"]
     assert all(p.target == p.source for para in result.paragraphs for p in para)
+
+
+def test_threads_split_the_work_but_not_the_result(
+    translate_library: Library, french_article: Article, tiny_packages: TinyPackages,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Parallel sub-batches come back in order: 1 and 3 threads give the same aligned sentences."""
+    from tui.translate import cache
+    from tui.translate.engine import TranslateOptions, unload_all
+    from tui.translate.service import translate_articles
+
+    install(tiny_packages.map_fr_en)
+    results = []
+    for threads in (1, 3):
+        unload_all()
+        cache.clear(translate_library.store)  # both runs call the model
+        with translate_library.store.transaction() as conn:
+            conn.execute("DELETE FROM article_translations")
+        [done] = translate_articles(translate_library.store, [french_article], "en",
+                                    options=TranslateOptions(beam_size=1, inter_threads=threads))
+        results.append([[(p.source, p.target) for p in para] for para in done.paragraphs])
+    assert results[0] == results[1]
+    assert any("Japan" in (target or "") for para in results[0] for _, target in para)
+
+    capsys.readouterr()
+    assert main(["translate", french_article.id, "--threads", "0"]) == 2
+    assert "--threads must be between 1 and 64" in capsys.readouterr().err

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
 
@@ -23,6 +24,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--all", action="store_true", help="every article not already in the target language")
     p.add_argument("--to", default="en", metavar="LANG", help="target language (default: en)")
     p.add_argument("--beam", type=int, default=None, metavar="N", help="beam size (default: 2; Argos uses 4)")
+    p.add_argument("--threads", type=int, default=None, metavar="N",
+                   help="batches translated in parallel (default: one per core, at most 4)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=cmd_translate)
 
@@ -86,7 +89,11 @@ def cmd_translate(args: argparse.Namespace) -> int:
     if args.beam is not None:
         if not 1 <= args.beam <= 16:
             raise UsageError("--beam must be between 1 and 16.")
-        options = TranslateOptions(beam_size=args.beam)
+        options = replace(options, beam_size=args.beam)
+    if args.threads is not None:
+        if not 1 <= args.threads <= 64:
+            raise UsageError("--threads must be between 1 and 64.")
+        options = replace(options, inter_threads=args.threads)
     library = Library()
     store = library.store
     articles = list(store.iter_articles()) if args.all else [store.get(i) for i in args.ids]

@@ -6,9 +6,10 @@ at beam 4, returns joined text (no sentence alignment), pivots silently, and its
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from tui.errors import DiglotError
@@ -20,6 +21,16 @@ Result = tuple[str | None, str | None]  # (target text or None, flag or None)
 OnResult = Callable[[int, str | None, str | None], None]
 
 
+def default_threads() -> int:
+    """One parallel batch per usable core, at most 4: CTranslate2 shares the weights between its workers, so
+    more threads cost little memory, and a sorted batch splits into sub-batches of equal work."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(4, cores))
+
+
 @dataclass(frozen=True, slots=True)
 class TranslateOptions:
     """Knobs of the batched path. Only `beam_size` and `compute_type` change the output (the cache key)."""
@@ -27,7 +38,7 @@ class TranslateOptions:
     beam_size: int = 2
     compute_type: str = "int8"
     intra_threads: int = 1  # 0 ("all cores") sometimes stalls for seconds on small machines
-    inter_threads: int = 1
+    inter_threads: int = field(default_factory=default_threads)  # batches decoded in parallel
     # Padded source tokens (sentences x longest) per translate_batch call; progress and cancel between calls.
     # Measured on the Argos-size bench model (docs/PERFORMANCE.md): 1024-8192 all land within noise of each
     # other once sentences are sorted by length; the cost is the model's, not the batching's.
