@@ -4,6 +4,12 @@ Grows the real NTREX-128 articles (615 in en/fr/it/de/es) to N distinct, realist
 drops, reorders or borrows a sentence, shifts numbers and gets its own date. One library per size.
 
     .venv/bin/python bench/bench_search.py --size 10000 [--workdir DIR] [--json OUT]
+
+Import + index runs the real path by default: the articles are written to JSONL files (5,000 per file, no
+language field, outside the timing), then `tui.pipeline.import_and_index` reads, parses, detects the language,
+cleans, titles, stores and indexes them. `--direct` times the older path instead (cleanup + `Store.save` with the
+language given, then `sync_index`). Each run first indexes 2,000 texts with plain Whoosh (`calibration`): the
+machine's speed at that moment, to scale the other figures by.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ import platform
 import random
 import re
 import resource
+import shutil
 import statistics
 import sys
 import tempfile
@@ -28,7 +35,6 @@ sys.path.insert(0, str(ROOT))
 
 from tui.library.model import ArticleDraft  # noqa: E402
 from tui.library.store import Store  # noqa: E402
-from tui.search import indexer  # noqa: E402
 from tui.search.indexer import index_stats, sync_index  # noqa: E402
 from tui.search.searcher import Searcher  # noqa: E402
 
@@ -139,7 +145,7 @@ class PeakRss:
 
     @staticmethod
     def _tree_rss() -> int:
-        """This process plus its children right now (the bulk indexer's worker processes)."""
+        """This process plus its children right now (any helper process counts too)."""
         pids = ["self"]
         for tasks in Path("/proc/self/task").glob("*/children"):
             try:
@@ -179,34 +185,99 @@ def percentile(values: list[float], pct: float) -> float:
     return ordered[k]
 
 
-def run(size: int, workdir: Path, rounds: int, limit: int, *, reuse: bool = False) -> dict[str, object]:
-    workdir.mkdir(parents=True, exist_ok=True)
+FILE_ARTICLES = 5_000  # per JSONL file: files stay well under the importer's 50 MB limit
+
+
+def write_jsonl(size: int, folder: Path) -> None:
+    """The grown articles as JSONL files, without their language: the import detects it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    handle = None
+    for i, (draft, _lang, title) in enumerate(articles(size)):
+        if i % FILE_ARTICLES == 0:
+            if handle is not None:
+                handle.close()
+            handle = (folder / f"part{i // FILE_ARTICLES:03d}.jsonl").open("w", encoding="utf-8")
+        record = {"id": draft.ref, "title": title, "date": draft.date, "source": draft.source, "text": draft.raw}
+        handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+    if handle is not None:
+        handle.close()
+
+
+def import_real(workdir: Path, size: int, result: dict[str, object]) -> tuple[Store, Path, int]:
+    """Timed: `import_and_index` on the JSONL files (the CLI's and the UI's import path)."""
+    from tui.library.library import Library
+    from tui.paths import Paths
+    from tui.pipeline import import_and_index
+    from tui.progress import Progress
+
+    source = workdir / "input"
+    write_jsonl(size, source)
+    library = Library(Paths(data=workdir, cache=workdir / "cache", config=workdir / "config"))
+    marks: dict[str, float] = {}
+
+    def progress(step: Progress) -> None:
+        marks[step.stage] = time.perf_counter()  # the last report of each stage: when that stage ended
+
+    t0, c0, k0 = time.perf_counter(), time.process_time(), _children_cpu()
+    report = import_and_index(library, [source], progress=progress)
+    wall = time.perf_counter() - t0
+    c_workers = _children_cpu() - k0
+    cpu = time.process_time() - c0 + c_workers
+    import_end = marks.get("import", t0) - t0
+    assert not report.refused, report.refused[:3]
+    result.update(
+        path="import_and_index (JSONL, language detected)", imported=len(report.imported),
+        import_index_s=round(wall, 1), import_index_per_s=round(size / wall, 1),
+        import_phase_s=round(import_end, 1), index_tail_s=round(wall - import_end, 1),
+        import_index_cpu_s=round(cpu, 1), index_worker_cpu_s=round(c_workers, 1),
+        import_index_per_cpu_s=round(size / cpu, 1), cpu_ms_per_article=round(cpu / size * 1000, 2),
+    )
+    return library.store, library.index_dir, len(report.imported)
+
+
+def import_direct(workdir: Path, size: int, result: dict[str, object]) -> tuple[Store, Path, int]:
+    """Timed: cleanup + `Store.save` with the language given, then `sync_index` (the earlier benchmark)."""
     store = Store(workdir / "library.sqlite3")
     index_dir = workdir / "index"
+    # Wall time and this process's CPU time: on a shared machine the CPU figures are the stable ones.
+    t0, c0 = time.perf_counter(), time.process_time()
+    for draft, lang, title in articles(size):
+        store.save(draft, clean(draft.raw, lang), lang, title)
+    t_import, c_import = time.perf_counter() - t0, time.process_time() - c0
+    t1, c1, k1 = time.perf_counter(), time.process_time(), _children_cpu()
+    indexed = sync_index(store, index_dir)
+    # Any child process would count too: children's times once they are joined.
+    c_workers = _children_cpu() - k1
+    t_index, c_index = time.perf_counter() - t1, time.process_time() - c1 + c_workers
+    result.update(
+        path="direct (language given, no detection)",
+        articles=store.count(), indexed=indexed, import_s=round(t_import, 1), index_s=round(t_index, 1),
+        import_per_s=round(size / t_import, 1), index_per_s=round(size / t_index, 1),
+        import_index_per_s=round(size / (t_import + t_index), 1),
+        import_cpu_s=round(c_import, 1), index_cpu_s=round(c_index, 1),
+        index_worker_cpu_s=round(c_workers, 1),
+        import_index_per_cpu_s=round(size / (c_import + c_index), 1),
+    )
+    return store, index_dir, indexed
+
+
+def run(
+    size: int, workdir: Path, rounds: int, limit: int, *, reuse: bool = False, direct: bool = False,
+) -> dict[str, object]:
+    workdir.mkdir(parents=True, exist_ok=True)
     result: dict[str, object] = {"size": size}
     with PeakRss() as rss:
-        # Wall time and this process's CPU time: on a shared machine the CPU figures are the stable ones.
-        t0, c0 = time.perf_counter(), time.process_time()
-        if not reuse:
-            for draft, lang, title in articles(size):
-                store.save(draft, clean(draft.raw, lang), lang, title)
-        t_import, c_import = time.perf_counter() - t0, time.process_time() - c0
-        t1, c1, k1 = time.perf_counter(), time.process_time(), _children_cpu()
-        indexed = sync_index(store, index_dir)
-        # Bulk syncs analyse in worker processes: their CPU counts too (children's times once they are joined).
-        c_workers = _children_cpu() - k1
-        t_index, c_index = time.perf_counter() - t1, time.process_time() - c1 + c_workers
         if reuse:  # search figures only: the library and index were built by an earlier run
+            store = Store(workdir / "library.sqlite3")
+            index_dir = workdir / "index"
+            indexed = sync_index(store, index_dir)
             result.update(reused=True, articles=store.count(), indexed_now=indexed)
+        elif direct:
+            store, index_dir, _ = import_direct(workdir, size, result)
         else:
-            result.update(
-                articles=store.count(), indexed=indexed, import_s=round(t_import, 1), index_s=round(t_index, 1),
-                import_per_s=round(size / t_import, 1), index_per_s=round(size / t_index, 1),
-                import_index_per_s=round(size / (t_import + t_index), 1),
-                import_cpu_s=round(c_import, 1), index_cpu_s=round(c_index, 1),
-                index_worker_cpu_s=round(c_workers, 1),
-                import_index_per_cpu_s=round(size / (c_import + c_index), 1),
-            )
+            store, index_dir, _ = import_real(workdir, size, result)
+        result["peak_rss_import_mb"] = round(max(PeakRss.maxrss(), rss.sampled) / 1e6, 1)
+        result["peak_rss_import_with_workers_mb"] = round(rss.total / 1e6, 1)
         result["load_avg"] = os.getloadavg()[0]
         stats = index_stats(index_dir)
         result.update(index_mb=round(stats["bytes"] / 1e6, 1), segments=stats["segments"])
@@ -248,13 +319,6 @@ def run(size: int, workdir: Path, rounds: int, limit: int, *, reuse: bool = Fals
         )
     result.update(peak_anon_mb=round(rss.anon / 1e6, 1), peak_file_mb=round(rss.file / 1e6, 1))
     result.update(load_avg_end=os.getloadavg()[0], peak_rss_mb=round(max(PeakRss.maxrss(), rss.sampled) / 1e6, 1))
-    # Index worker processes (bulk sync): the largest one's peak; all of them at once is at most BULK_PROCS times it.
-    worker = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
-    if worker:
-        result.update(peak_rss_with_workers_mb=round(rss.total / 1e6, 1))
-        procs = getattr(indexer, "BULK_PROCS", 2)
-        peak = max(PeakRss.maxrss(), rss.sampled) + procs * worker
-        result.update(peak_rss_worker_mb=round(worker / 1e6, 1), peak_rss_bound_mb=round(peak / 1e6, 1))
     store.close()
     return result
 
@@ -277,6 +341,8 @@ def calibrate(n: int = 2000) -> dict[str, object]:
         writer.add_document(id=str(i), body=f"{rows[i % len(rows)]['text']} {i}")
     writer.commit()
     wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    ix.close()
+    shutil.rmtree(folder, ignore_errors=True)
     return {"calibration_docs": n, "plain_whoosh_per_s": round(n / wall, 1),
             "plain_whoosh_per_cpu_s": round(n / cpu, 1), "load_avg": os.getloadavg()[0]}
 
@@ -291,8 +357,9 @@ def main() -> int:
                         help="only index 2,000 texts with plain Whoosh, to gauge the machine's current speed")
     parser.add_argument("--reuse", action="store_true",
                         help="measure searches on the library already in --workdir (no import)")
-    parser.add_argument("--single", action="store_true",
-                        help="index in one process even for a bulk sync (the writer before bulk workers)")
+    parser.add_argument("--direct", action="store_true",
+                        help="time cleanup + Store.save (language given) then sync_index, not import_and_index")
+    parser.add_argument("--no-calibrate", action="store_true", help="skip the plain-Whoosh calibration")
     parser.add_argument("--json", type=Path, help="append the result as one JSON line to this file")
     args = parser.parse_args()
     if args.calibrate:
@@ -304,10 +371,10 @@ def main() -> int:
         parser.error(f"{workdir} already holds a library; give an empty folder or --reuse")
     if args.reuse and not exists:
         parser.error(f"--reuse: no library in {workdir}")
-    if args.single:
-        indexer.BULK_SYNC = sys.maxsize
-    result = run(args.size, workdir, args.rounds, args.limit, reuse=args.reuse)
-    result.update(single_process_index=args.single)
+    result: dict[str, object] = {}
+    if not args.reuse and not args.no_calibrate:
+        result["calibration"] = calibrate()
+    result.update(run(args.size, workdir, args.rounds, args.limit, reuse=args.reuse, direct=args.direct))
     result.update(machine=f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
                   workdir=str(workdir))
     line = json.dumps(result, ensure_ascii=False)

@@ -39,7 +39,7 @@ async def test_typing_a_name_finds_both_samples(diglot_home: Path) -> None:
         await pilot.press("slash")
         assert app.screen.query_one("#search", Input).has_focus
         await pilot.press(*"Kishida")
-        # Results as you type: no Enter, the debounce timer runs the query.
+        # Results as you type: no Enter, each key runs (or queues) the query.
         articles = app.screen.query_one(ArticleList)
         await wait_for(pilot, lambda: articles.row_height == 2 and articles.total == 2)
         await settle(pilot)

@@ -21,7 +21,7 @@ async def settle(pilot: Pilot, rounds: int = 200) -> None:
 
 
 async def wait_for(pilot: Pilot, condition, rounds: int = 400) -> None:  # noqa: ANN001 - a callable
-    """Pump the app until `condition()` holds (e.g. after a debounce timer); fail with a clear message.
+    """Pump the app until `condition()` holds (e.g. a search typed, a job done); fail with a clear message.
 
     It does not wait for workers: a test may hold one on purpose while it looks at the screen."""
     for _ in range(rounds):

@@ -128,18 +128,20 @@ def test_diglot_command_search_open_side_by_side_quit(tmp_path: Path, tiny_packa
     try:
         terminal.start(command)
 
-        # First start: the samples are imported and indexed, then names found (spaCy): slow on a busy machine.
-        terminal.wait(lambda s: "Le Japon et la France" in s and "Francia e Giappone" in s and "2 articles" in s,
-                      "the library with both samples")
-
-        # Wait for the first-start jobs (import, index, names) to finish, as a person would see the progress
-        # bar go; then `/` and the query, a moment apart like typing.
-        terminal.wait(lambda s: "Finding names" not in s and "Entity" in s and "Preparing" not in s,
-                      "the first-start jobs to finish")
+        # First start: the samples are imported and indexed, then names found (spaCy). A person does not wait
+        # for that: as soon as the screen is up, `/` and the query, a key at a time, while the jobs run.
+        terminal.wait(lambda s: "Search all languages" in s, "the library screen")
         terminal.keys("/", literal=True)
-        time.sleep(0.5)
-        terminal.keys("Kishida", literal=True)
+        for char in "Kishida":
+            time.sleep(0.08)
+            terminal.keys(char, literal=True)
+        terminal.wait(lambda s: "Kishida" in s, "the typed query in the search box")
+        # Then, once the jobs are done, the hits of the query typed meanwhile (no key was lost or taken as a
+        # command, e.g. the `i` of Kishida opening the import dialog).
+        terminal.wait(lambda s: "Finding names" not in s and "Preparing" not in s and "2 hits" in s,
+                      "the first-start jobs to finish, with two hits for Kishida")
         terminal.keys("Enter")
+        time.sleep(0.3)  # a person's pause before the next key
         screen = terminal.wait(lambda s: "2 hits" in s, "two hits for Kishida")
         assert screen.count("Kishida") >= 3, screen  # the query and a snippet per hit
 

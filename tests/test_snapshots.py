@@ -34,7 +34,7 @@ def _app() -> DiglotApp:
 
 
 async def _quiet(pilot: Pilot) -> None:
-    """Workers done, then the short UI timers (search debounce 0.15 s, sentence flush 0.1 s) fired, then done again.
+    """Workers done, then the short UI timers (sentence flush 0.1 s) fired, then done again.
 
     Toasts disappear after a few seconds, so whether one is still up would depend on the machine's speed:
     the tests check what they expect from them and clear them before the picture."""

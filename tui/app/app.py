@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import gc
-import traceback
 from collections.abc import Iterable
-from datetime import datetime
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -108,6 +106,9 @@ class DiglotApp(App[int]):
 
     def log_exception(self, err: BaseException) -> None:
         """Keep the traceback of an unexpected error in a log file, for bug reports."""
+        import traceback  # only on an error: not part of every start
+        from datetime import datetime
+
         try:
             path = self._log_path()
             path.parent.mkdir(parents=True, exist_ok=True)

@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,6 +29,8 @@ def load_config(path: Path) -> UIConfig:
     """Missing file: defaults. A broken file raises DiglotError (shown as a notification, defaults used)."""
     if not path.exists():
         return UIConfig()
+    import tomllib  # here: most starts have no settings file, and every import delays the first screen
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:

@@ -6,7 +6,6 @@ Keeping the calls in one module means a changed core signature is fixed in one p
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -44,6 +43,15 @@ def open_store(paths: Paths | None) -> tuple[Library, bool]:
     """The library without seeding or indexing (cheap), and whether this is its first start."""
     library = Library(paths)
     return library, library.store.get_meta(SEEDED_KEY) is None
+
+
+def open_store_with_page(paths: Paths | None, *, sort: str, limit: int) -> tuple[Library, bool, Page | None]:
+    """`open_store` and, unless this is the first start, the first page of the whole library in the same call:
+    one worker round trip less before the first screen."""
+    library, first_start = open_store(paths)
+    if first_start:
+        return library, True, None
+    return library, False, browse_page(library, offset=0, limit=limit, sort=sort, filters={}, with_facets=False)
 
 
 def import_and_index(
@@ -254,8 +262,9 @@ def reader_data(library: Library, article_id: str, target: str) -> ReaderData:
 
     One query per table, and only the light model modules: opening a cached article must not import the
     translation service (engine, packages, sentence splitter) nor the entity service (recognisers, gazetteer),
-    which cost most of a first open. The SQL mirrors `tui.translate.service.cached_translation` and
-    `tui.entities.service.mentions` (tests/test_app_reader_fast.py checks that they agree).
+    which cost most of a first open. The translation is read as `tui.translate.service.cached_translation`
+    reads it, the mentions through `Store.mention_rows`, as `tui.entities.service.mentions` reads them
+    (tests/test_app_reader_fast.py checks that they agree).
     """
     from tui.entities.model import Mention
     from tui.translate.stored import load_stored
@@ -265,16 +274,8 @@ def reader_data(library: Library, article_id: str, target: str) -> ReaderData:
     translation = load_stored(store, article, target) if article.lang != target else None
     layers = ("original", target) if translation is not None else ("original",)
     found: dict[str, list[Any]] = {layer: [] for layer in layers}
-    try:
-        rows = store.conn.execute(
-            "SELECT m.layer, m.start, m.end, m.type, m.text, m.entity_id FROM entity_mentions m"
-            f" WHERE m.article_id = ? AND m.content_hash = ? AND m.layer IN ({','.join('?' * len(layers))})"
-            " ORDER BY m.start", (article.id, article.content_hash, *layers),
-        ).fetchall()
-    except sqlite3.OperationalError:
-        rows = []
-    for r in rows:
-        found[r[0]].append(Mention(r[1], r[2], r[3], r[4], r[5]))
+    for row in store.mention_rows(article.id, layers):
+        found[row[0]].append(Mention(*row[1:]))
     return ReaderData(article, translation, found["original"], found.get(target, []))
 
 

@@ -28,9 +28,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser()
-    args = parser.parse_args(args_list)
     try:
+        if not args_list:
+            # The reader needs no parser: building it imports every command module (~0.1 s of start-up).
+            from tui.cli.launch import launch_reader
+
+            return launch_reader()
+        args = build_parser().parse_args(args_list)
         if args.command is None:
             from tui.cli.launch import launch_reader
 

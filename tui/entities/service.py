@@ -239,13 +239,7 @@ def analyse_all(
 
 # -- reading ----------------------------------------------------------------------------------------------------
 def mentions(store: Store, article_id: str, layer: str = "original") -> list[Mention]:
-    rows = store.conn.execute(
-        "SELECT m.start, m.end, m.type, m.text, m.entity_id FROM entity_mentions m JOIN articles a"
-        " ON a.id = m.article_id WHERE m.article_id = ? AND m.layer = ? AND m.content_hash = a.content_hash"
-        " ORDER BY m.start",
-        (article_id, layer),
-    )
-    return [Mention(r[0], r[1], r[2], r[3], r[4]) for r in rows]
+    return [Mention(*row[1:]) for row in store.mention_rows(article_id, (layer,))]
 
 
 def get_entity(store: Store, entity_id: str) -> Entity | None:

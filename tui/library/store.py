@@ -493,6 +493,21 @@ class Store:
         )
         return {r[0]: r[1] for r in rows}
 
+    def mention_rows(self, article_id: str, layers: Sequence[str]) -> list[tuple[str, int, int, str, str, str]]:
+        """Entity mentions of the article's current version in `layers` ('original' or target languages):
+        (layer, start, end, type, text, entity_id) ordered by start. The one read behind the entity service's
+        `mentions()` and the reader's `reader_data()` (both layers of an article in one query)."""
+        if not layers:
+            return []
+        marks = ",".join("?" * len(layers))
+        rows = self.conn.execute(
+            "SELECT m.layer, m.start, m.end, m.type, m.text, m.entity_id FROM entity_mentions m JOIN articles a"
+            f" ON a.id = m.article_id WHERE m.article_id = ? AND m.layer IN ({marks})"
+            " AND m.content_hash = a.content_hash ORDER BY m.start",
+            (article_id, *layers),
+        )
+        return [(r[0], r[1], r[2], r[3], r[4], r[5]) for r in rows]
+
     def entity_ids(self, article_id: str) -> list[str]:
         """Distinct linked entity ids named in the article (any layer), for the search index."""
         rows = self.conn.execute(
@@ -516,6 +531,51 @@ class Store:
             for values in json.loads(aliases or "{}").values():
                 names.update(values)
         return sorted(names)
+
+    def index_extras(self, article_ids: Sequence[str]) -> dict[str, tuple[dict[str, str], list[str], list[str]]]:
+        """For many articles at once: (translation_texts, entity_ids, entity_names) of each, as the three
+        per-article methods above answer them (three queries per 500 articles instead of three per article)."""
+        out: dict[str, tuple[dict[str, str], list[str], list[str]]] = {
+            i: ({}, [], []) for i in article_ids
+        }
+        ids = list(out)
+        aliases: dict[str, set[str]] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for aid, target, text in self.conn.execute(
+                "SELECT t.article_id, t.target, t.text FROM article_translations t JOIN articles a"
+                f" ON a.id = t.article_id WHERE t.article_id IN ({marks}) AND t.content_hash = a.content_hash",
+                chunk,
+            ):
+                out[aid][0][target] = text
+            mentioned: dict[str, list[str]] = {}
+            for aid, entity_id in self.conn.execute(
+                "SELECT DISTINCT m.article_id, m.entity_id FROM entity_mentions m JOIN articles a"
+                f" ON a.id = m.article_id WHERE m.article_id IN ({marks}) AND m.content_hash = a.content_hash"
+                " ORDER BY 1, 2",
+                chunk,
+            ):
+                mentioned.setdefault(aid, []).append(entity_id)
+            wanted = {e for entity_ids in mentioned.values() for e in entity_ids} - set(aliases)
+            wanted_list = sorted(wanted)
+            for estart in range(0, len(wanted_list), 500):
+                echunk = wanted_list[estart : estart + 500]
+                emarks = ",".join("?" * len(echunk))
+                for eid, name, alias_json in self.conn.execute(
+                    f"SELECT id, name, aliases FROM entities WHERE id IN ({emarks})", echunk
+                ):
+                    names = {name}
+                    for values in json.loads(alias_json or "{}").values():
+                        names.update(values)
+                    aliases[eid] = names
+            for aid, entity_ids in mentioned.items():
+                out[aid][1].extend(entity_ids)
+                names_of: set[str] = set()
+                for eid in entity_ids:
+                    names_of |= aliases.get(eid, set())
+                out[aid][2].extend(sorted(names_of))
+        return out
 
     def languages(self) -> list[tuple[str, int]]:
         return [

@@ -20,6 +20,7 @@ from tui.library.model import Article
 from tui.library.store import Store
 from tui.progress import CancelToken, Progress, ProgressCallback, ignore_progress
 from tui.search.analyzers import StemFoldFilter, field_lang
+from tui.search.fused import install as install_fused
 from tui.search.schema import FIELD_LANGS, SCHEMA_VERSION, build_schema, date_number, date_terms, date_year
 
 MARKER = "diglot-index.json"
@@ -162,8 +163,15 @@ def _writer(ix: FileIndex, *, limitmb: int = LIMIT_MB) -> SegmentWriter:
             time.sleep(0.2)
 
 
-def article_fields(store: Store, article: Article) -> dict[str, Any]:
-    """The index document of one article: original text in its language's field, translations in theirs."""
+# What `Store.index_extras` gives per article: translations {target: text}, entity ids, entity names.
+Extras = tuple[dict[str, str], list[str], list[str]]
+
+
+def article_fields(store: Store, article: Article, extras: Extras | None = None) -> dict[str, Any]:
+    """The index document of one article: original text in its language's field, translations in theirs.
+
+    `extras`: the article's translations and entities read beforehand for a whole batch (else asked here).
+    """
     lang = field_lang(article.lang)
     text = article.text
     doc: dict[str, Any] = {
@@ -181,18 +189,28 @@ def article_fields(store: Store, article: Article) -> dict[str, Any]:
         doc["date"] = date_terms(article.date)
         doc["year"] = date_year(article.date)
     bodies: dict[str, list[str]] = {lang: [text]}
-    translations = store.translation_texts(article.id)
+    if extras is None:
+        extras = (store.translation_texts(article.id), store.entity_ids(article.id), [])
+    translations, entity_ids, entity_names = extras
     for target, translated in translations.items():
         bodies.setdefault(field_lang(target), []).append(translated)
     for field_code, texts in bodies.items():
         doc[f"body_{field_code}"] = "\n\n".join(texts)
     if translations:
         doc["translated_to"] = ",".join(sorted(translations))
-    entity_ids = store.entity_ids(article.id)
     if entity_ids:
         doc["entity"] = ",".join(e.replace(",", " ").lower() for e in entity_ids)
-        doc["entity_names"] = "\n".join(store.entity_names(article.id))
+        doc["entity_names"] = "\n".join(entity_names or store.entity_names(article.id))
     return {k: v for k, v in doc.items() if v is not None and v != ""}
+
+
+def iter_with_extras(store: Store, ids: list[str], batch: int = 200) -> Iterable[tuple[Article, Extras]]:
+    """The articles (missing ids skipped) with their translations and entities, read a batch at a time."""
+    for start in range(0, len(ids), batch):
+        chunk = ids[start : start + batch]
+        extras = store.index_extras(chunk)
+        for article in store.get_many(chunk):
+            yield article, extras[article.id]
 
 
 def vocab_path(index_dir: Path, code: str) -> Path:
@@ -246,12 +264,13 @@ def _index_ids(
         chunk = ids[start : start + BATCH]
         writer = _writer(ix)
         vocab = _attach_vocab(writer)
+        undo = install_fused(writer.schema)  # undone before the commit saves the schema
         revisions: dict[str, int] = {}
         try:
-            for article in store.iter_articles(chunk):
+            for article, extras in iter_with_extras(store, chunk):
                 if cancel is not None:
                     cancel.check()
-                fields = article_fields(store, article)
+                fields = article_fields(store, article, extras)
                 if fresh:
                     writer.add_document(**fields)
                 else:
@@ -266,6 +285,8 @@ def _index_ids(
         except BaseException:
             writer.cancel()
             raise
+        finally:
+            undo()
         if small:
             writer.commit(merge=False)  # a tiny segment now; later big commits merge it
         else:

@@ -12,8 +12,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.timer import Timer
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
+from textual.worker import Worker, WorkerState
 
 from tui.app import core
 from tui.app.screens.base import BackgroundMixin
@@ -27,7 +27,6 @@ from tui.library.library import Library
 if TYPE_CHECKING:
     from tui.app.app import DiglotApp
 
-DEBOUNCE_SECONDS = 0.15
 SORT_LABELS = {"date": "newest first", "title": "title", "lang": "language", "source": "source",
                "imported": "recently imported"}
 
@@ -36,7 +35,11 @@ class LibraryScreen(BackgroundMixin, Screen):
     """The home screen; opening the library happens here, in a worker, so the first paint is instant."""
 
     BINDINGS = [
-        Binding("slash", "focus_search", "Search", tooltip="Type to search every language", id="library.search"),
+        # Priority: run when the app receives the key, before the keys typed after it are routed. A normal
+        # binding runs only once `/` has bubbled up from the focused list, and while the UI thread is busy
+        # (first start) the next keys were meanwhile sent to the list, which dropped them ("Kishida" -> "shida").
+        Binding("slash", "focus_search", "Search", tooltip="Type to search every language", id="library.search",
+                priority=True),
         Binding("escape", "escape", "Clear", show=False, id="library.escape"),
         Binding("f", "toggle_facets", "Filters", tooltip="Show or hide the facet panel", id="library.facets"),
         Binding("x", "clear_filters", "Clear filters", show=False, id="library.clear_filters"),
@@ -62,8 +65,13 @@ class LibraryScreen(BackgroundMixin, Screen):
         self.filters: dict[str, str] = {}
         self.sort = "date"
         self.generation = 0
-        self._debounce: Timer | None = None
+        # Search as you type, leading edge + coalescing: a key starts its search at once when none runs; while
+        # one runs only the latest text is kept (`_pending`) and runs when it ends. No fixed delay.
+        self._query_worker: Worker | None = None
+        self._query_busy = False  # the latest reload's first page is not delivered yet
+        self._pending = False
         self._job: Job | None = None
+        self._footer = False
         self._shown_query: str | None = None
 
     def compose(self) -> ComposeResult:
@@ -77,7 +85,8 @@ class LibraryScreen(BackgroundMixin, Screen):
                 yield Static("", id="list-message")
         yield Static("", id="status")
         yield JobBar(id="jobbar")
-        yield Footer(compact=True)
+        # The Footer is mounted after the first rows are painted (_ensure_footer): its key widgets are the
+        # costliest part of the screen to style, and the list is what the first frame is for.
 
     def on_mount(self) -> None:
         self.query_one("#list-message", Static).display = False
@@ -92,27 +101,44 @@ class LibraryScreen(BackgroundMixin, Screen):
 
     # -- opening the library -----------------------------------------------------------------------------------
     def _open_library(self) -> None:
-        """Two steps: the store (instant, the list shows), then seeding + index sync as a job with progress."""
+        """Two steps: the store and its first page (instant, the list shows), then seeding + index sync as a
+        job with progress."""
         paths = self.app.library_paths
         self._message("Opening the library…")
+        sort = self.sort
         # Its own group: _prepare's exclusive "library" worker may start while this one is still winding down.
-        self.background(lambda: core.open_store(paths), self._store_opened, group="open-store",
-                        failed=self._open_failed)
+        self.background(lambda: core.open_store_with_page(paths, sort=sort, limit=PAGE_SIZE), self._store_opened,
+                        group="open-store", failed=self._open_failed)
 
-    def _store_opened(self, opened: tuple[Library, bool]) -> None:
-        library, first_start = opened
+    def _store_opened(self, opened: tuple[Library, bool, core.Page | None]) -> None:
+        library, first_start, page = opened
         self.app.set_library(library)
         if first_start:
             self._message("Importing the sample articles…")
+            self._ensure_footer()
             self._prepare()
-        else:
-            # The index check (opening Whoosh, the stale scan) waits for the first page: run alongside, it
-            # competes for the one Python thread that also builds the first screen.
-            self.reload(then=self._prepare)
+            return
+        # The index check (opening Whoosh, the stale scan) waits for the first page to be painted: run
+        # alongside, it competes for the one Python thread that also builds the first screen.
+        untouched = not self.query_text.strip() and not self.filters
+        self.reload(then=self._prepare, ready=page if untouched else None)
 
     def _open_failed(self, err: BaseException) -> None:
+        self._ensure_footer()
         self.app.show_error(err)
         self._message(one_line(f"The library could not be opened: {err}"))
+
+    def _ensure_footer(self) -> None:
+        """Mount the footer after the next paint (once)."""
+        if not self._footer:
+            self._footer = True
+            self.call_after_refresh(self._mount_footer)
+
+    async def _mount_footer(self) -> None:
+        from textual.widgets import Footer
+
+        await self.mount(Footer(compact=True))
+        self.refresh_bindings()  # a Footer shows keys only once told the bindings changed (it missed the first)
 
     def _prepare(self) -> None:
         """pipeline.open_library: the samples on first start, then the index brought up to date."""
@@ -189,15 +215,15 @@ class LibraryScreen(BackgroundMixin, Screen):
             self.notify("Cancelling…")
 
     # -- listing and searching ---------------------------------------------------------------------------------
-    def reload(self, *, keep_cursor: bool = False, then: Callable[[], None] | None = None) -> None:
+    def reload(self, *, keep_cursor: bool = False, then: Callable[[], None] | None = None,
+               ready: core.Page | None = None) -> None:
         """Run the current query / filters / sort now (new generation: older results are dropped).
 
-        `then` runs once the first page is shown (or failed), whatever the generation by then."""
+        `then` runs once the first page is painted (or failed), whatever the generation by then. `ready` is
+        that first page when it was already read (with the store, at start)."""
         if self.app.library is None:
             return
-        if self._debounce is not None:
-            self._debounce.stop()
-            self._debounce = None
+        self._pending = False
         self.generation += 1
         generation = self.generation
         query, filters, sort = self.query_text.strip(), dict(self.filters), self.sort
@@ -225,23 +251,64 @@ class LibraryScreen(BackgroundMixin, Screen):
         articles = self.query_one("#articles", ArticleList)
         cursor = articles.cursor if keep_cursor else 0
 
+        def later() -> None:
+            # Facet counts and `then` (the index check) after the rows are painted, not competing with them.
+            if not query and generation == self.generation:
+                self.background(browse_facets, facets_shown, group="facets", exclusive=True)
+            if then is not None:
+                then()
+
         def shown(page: core.Page) -> None:
             if generation == self.generation:
                 self._show_page(generation, query, page)
                 if cursor and cursor < page.total:
                     articles.cursor = cursor
-                if not query:
-                    self.background(browse_facets, facets_shown, group="facets", exclusive=True)
-            if then is not None:
-                then()
+            self.call_after_refresh(later)
+            self._query_delivered(worker)
 
         def failed(err: BaseException) -> None:
+            self._ensure_footer()
             if generation == self.generation:
                 self._show_error(query, err)
             if then is not None:
                 then()
+            self._query_delivered(worker)
 
-        self.background(first_page, shown, group="query", exclusive=True, failed=failed)
+        worker: Worker | None = None
+        if ready is not None:
+            self._query_worker = None
+            shown(ready)
+            return
+        # Not exclusive: a thread cannot be stopped anyway, stale pages are dropped by generation, and the
+        # coalescing below needs to know when the search in flight has delivered.
+        self._query_busy = True
+        worker = self._query_worker = self.background(first_page, shown, group="query", failed=failed)
+
+    def _query_delivered(self, worker: Worker | None) -> None:
+        if worker is self._query_worker:
+            self._query_busy = False
+            self._run_pending()
+
+    def _query_running(self) -> bool:
+        return self._query_busy
+
+    def _request_search(self) -> None:
+        """A new query text: run it now, or after the search in flight (whose results are then stale)."""
+        if self._query_running():
+            self._pending = True
+            self.generation += 1  # the running search's results no longer match the box: dropped on arrival
+        else:
+            self.reload()
+
+    def _run_pending(self) -> None:
+        if self._pending:
+            self.reload()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # Safety net: a query worker that ended without delivering (cancelled) must not strand a pending text.
+        if event.worker is self._query_worker and event.state in (WorkerState.CANCELLED, WorkerState.ERROR):
+            self._query_busy = False
+            self._run_pending()
 
     def _show_page(self, generation: int, query: str, page: core.Page) -> None:
         articles = self.query_one("#articles", ArticleList)
@@ -268,6 +335,7 @@ class LibraryScreen(BackgroundMixin, Screen):
         else:
             self._message(None)
         self._update_status(page, query)
+        self._ensure_footer()
         self.post_message(self.ResultsShown(generation, query, page.total))
 
     def _show_error(self, query: str, err: BaseException) -> None:
@@ -334,17 +402,18 @@ class LibraryScreen(BackgroundMixin, Screen):
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id != "search":
             return
+        if event.value == self.query_text:
+            return  # set by the screen itself (escape clears the box and reloads)
         self.query_text = event.value
-        if self._debounce is not None:
-            self._debounce.stop()
-        # Latest query wins: each keystroke restarts the delay; reload() bumps the generation.
-        self._debounce = self.set_timer(DEBOUNCE_SECONDS, self.reload)
+        self._request_search()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "search":
-            self.query_text = event.value
-            self.reload()
-            self.query_one("#articles", ArticleList).focus()
+            # Enter only moves to the list: as-you-type already runs (or has queued) this exact text.
+            if event.value != self.query_text:
+                self.query_text = event.value
+                self._request_search()
+            self.set_focus(self.query_one("#articles", ArticleList))  # now, not deferred: the next key is j/k
 
     def on_article_list_opened(self, message: ArticleList.Opened) -> None:
         self.app.open_article(message.article_id, query=self._shown_query or "")
@@ -357,6 +426,12 @@ class LibraryScreen(BackgroundMixin, Screen):
         self.reload()
 
     # -- actions -----------------------------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # `/` typed in the box is a character of the query (the priority binding would take it otherwise).
+        if action == "focus_search":
+            return not self.query_one("#search", Input).has_focus
+        return True
+
     def action_focus_search(self) -> None:
         # Synchronous, not widget.focus() (deferred): keys typed right after `/` must land in the box, not be
         # taken as commands (the `i` of "Kishida" would open the import dialog).

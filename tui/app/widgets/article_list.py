@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -48,6 +50,19 @@ def _cell(value: str, width: int, style: Style | str = "") -> Text:
     text.truncate(width - 1, overflow="ellipsis", pad=True)
     text.append(" ")
     return text
+
+
+@dataclass(slots=True, frozen=True)
+class _PaintStyles:
+    """What every row of one paint shares."""
+
+    width: int
+    base: Style
+    cursor: Style  # base + the cursor style (dimmer when the list has no focus)
+    dim: Style
+    ok: Style
+    lang: Style
+    hit: Style
 
 
 class ArticleList(ScrollView, can_focus=True):
@@ -134,37 +149,56 @@ class ArticleList(ScrollView, can_focus=True):
             self._requested.add(offset)
             self.post_message(self.PageWanted(self.generation, offset))
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # Width and styles once per paint, not once per row: `rich_style` walks every ancestor's styles, and
+        # a full paint of the list (first screen, scrolling) calls render_line for every visible row.
+        self._paint = self._paint_styles()
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._paint = None
+
+    _paint: _PaintStyles | None = None
+
+    def _paint_styles(self) -> _PaintStyles:
+        cursor = self.get_component_rich_style("article-list--cursor")
+        base = self.rich_style
+        return _PaintStyles(
+            width=self.scrollable_content_region.width, base=base,
+            cursor=base + (cursor if self.has_focus else Style(bgcolor=cursor.bgcolor)),
+            dim=self.get_component_rich_style("article-list--dim", partial=True),
+            ok=self.get_component_rich_style("article-list--ok", partial=True),
+            lang=self.get_component_rich_style("article-list--lang", partial=True),
+            hit=self.get_component_rich_style("article-list--hit"),
+        )
+
     def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
+        paint = self._paint or self._paint_styles()
+        width = paint.width
         _, scroll_y = self.scroll_offset
         index, sub = divmod(scroll_y + y, self.row_height)
-        base = self.rich_style
+        base = paint.base
         if index >= self.total or width <= 0:
             return Strip.blank(width, base)
         row = self._rows.get(index)
         if row is None:
             self._want(index)
-            text = Text("  …", style=self.get_component_rich_style("article-list--dim", partial=True))
+            text = Text("  …", style=paint.dim)
         elif sub == 0:
-            text = self._main_line(row, width)
+            text = self._main_line(row, width, paint)
         else:
-            text = self._snippet_line(row, width)
+            text = self._snippet_line(row, width, paint)
         text.truncate(width, overflow="ellipsis", pad=True)
-        style = base
-        if index == self.cursor:
-            cursor = self.get_component_rich_style("article-list--cursor")
-            style = base + (cursor if self.has_focus else Style(bgcolor=cursor.bgcolor))
+        style = paint.cursor if index == self.cursor else base
         segments = list(text.render(self.app.console, end=""))
         strip = Strip(Segment.apply_style(segments, style), text.cell_len)
         return strip.adjust_cell_length(width, style)
 
-    def _main_line(self, row: Row, width: int) -> Text:
+    def _main_line(self, row: Row, width: int, paint: _PaintStyles) -> Text:
         cols = _columns(width)
-        ok = self.get_component_rich_style("article-list--ok", partial=True)
-        dim = self.get_component_rich_style("article-list--dim", partial=True)
+        ok, dim, lang = paint.ok, paint.dim, paint.lang
         text = Text(no_wrap=True)
         text.append(" ✓ " if row.translated else "   ", style=ok)
-        lang = self.get_component_rich_style("article-list--lang", partial=True)
         text.append_text(_cell(row.lang, cols["lang"], lang))
         text.append_text(_cell(row.date or "", cols["date"], dim))
         text.append_text(_cell(one_line(row.title), cols["title"]))
@@ -173,10 +207,10 @@ class ArticleList(ScrollView, can_focus=True):
         text.append(ents.rjust(cols["ents"]), style=dim)
         return text
 
-    def _snippet_line(self, row: Row, width: int) -> Text:
-        hit = self.get_component_rich_style("article-list--hit")
+    def _snippet_line(self, row: Row, width: int, paint: _PaintStyles) -> Text:
+        hit = paint.hit
         snippet = safe_text(
-            flat(row.snippet), style=self.get_component_rich_style("article-list--dim", partial=True),
+            flat(row.snippet), style=paint.dim,
             spans=[(start, end, hit) for start, end in row.highlights],
         )
         # Show the first highlight even when the snippet is longer than the row.

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import time
 import weakref
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.widgets import Label, ProgressBar
+from textual.widgets import Label
 
 from tui.app.core import describe_progress
 from tui.app.textutil import one_line
 from tui.progress import CancelToken, Progress, ProgressCallback
+
+if TYPE_CHECKING:
+    from textual.widgets import ProgressBar
 
 
 class JobProgress(Message):
@@ -61,29 +65,42 @@ def cancel_all_jobs() -> None:
 
 
 class JobBar(Horizontal):
-    """Hidden while idle."""
+    """Hidden while idle. Its children are mounted at the first job: a ProgressBar (bar, percentage and ETA
+    widgets, each styled) costs a noticeable part of a screen's first paint, and most screens never show one."""
 
     def compose(self) -> ComposeResult:
-        yield Label("", id="job-label")
-        yield ProgressBar(total=None, show_eta=False, id="job-progress")
-        yield Label("esc cancel", id="job-hint")
+        return iter(())
 
     def on_mount(self) -> None:
         self.display = False
 
     _label = ""
+    _parts: tuple[Label, ProgressBar, Label] | None = None
+
+    def _built(self) -> tuple[Label, ProgressBar, Label]:
+        # Kept, not queried: widgets just mounted are not found by query_one until the mount is processed.
+        if self._parts is None:
+            from textual.widgets import ProgressBar  # here: its module is part of no first screen
+
+            self._parts = (Label("", id="job-label"), ProgressBar(total=None, show_eta=False, id="job-progress"),
+                           Label("esc cancel", id="job-hint"))
+            self.mount(*self._parts)
+        return self._parts
 
     def start(self, label: str, *, cancellable: bool = True) -> None:
         self._label = label
+        fresh = self._parts is None
+        text, bar, hint = self._built()
         self.display = True
-        self.query_one("#job-label", Label).update(Text(one_line(label)))
-        self.query_one("#job-hint", Label).display = cancellable
-        self.query_one("#job-progress", ProgressBar).update(total=None, progress=0)
+        text.update(Text(one_line(label)))
+        hint.display = cancellable
+        if not fresh:
+            bar.update(total=None, progress=0)
 
     def show(self, progress: Progress) -> None:
+        text, bar, _ = self._built()
         # The job's own label first ("Translating fr → en…"), then the stage the core reports.
-        self.query_one("#job-label", Label).update(Text(one_line(f"{self._label} {describe_progress(progress)}")))
-        bar = self.query_one("#job-progress", ProgressBar)
+        text.update(Text(one_line(f"{self._label} {describe_progress(progress)}")))
         if progress.total:
             bar.update(total=progress.total, progress=progress.done)
         else:
