@@ -289,12 +289,9 @@ class LibraryScreen(BackgroundMixin, Screen):
             self._query_busy = False
             self._run_pending()
 
-    def _query_running(self) -> bool:
-        return self._query_busy
-
     def _request_search(self) -> None:
         """A new query text: run it now, or after the search in flight (whose results are then stale)."""
-        if self._query_running():
+        if self._query_busy:
             self._pending = True
             self.generation += 1  # the running search's results no longer match the box: dropped on arrival
         else:
