@@ -249,6 +249,59 @@ async def test_list_shows_before_the_index_is_synced(diglot_home: Path, monkeypa
         assert "Preparing the library" not in screen_text(pilot)
 
 
+async def test_first_frame_has_the_rows_when_the_store_opens_in_time(diglot_home: Path, monkeypatch) -> None:  # noqa: ANN001
+    from tui.app.screens import library as library_screen
+
+    open_library().close()  # not the first start
+    monkeypatch.setattr(library_screen, "FIRST_PAGE_WAIT_S", 10.0)  # "in time", however slow the test machine
+
+    def no_worker(self) -> None:  # noqa: ANN001
+        raise AssertionError("the store was read before the screen mounted: no worker round trip expected")
+
+    monkeypatch.setattr(LibraryScreen, "_open_library", no_worker)
+    painted: list[tuple[int, bool]] = []
+    render_line = ArticleList.render_line
+
+    def spy(self: ArticleList, y: int):  # noqa: ANN202
+        if not painted:
+            painted.append((len(self._rows), self.has_focus))  # noqa: SLF001
+        return render_line(self, y)
+
+    monkeypatch.setattr(ArticleList, "render_line", spy)
+    app = DiglotApp(analyse_on_open=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert painted[0] == (2, True)  # the list's very first paint: both rows, and the keys go to the list
+        assert len(list_titles(pilot)) == 2
+        assert "Le Japon et la France" in screen_text(pilot)
+
+
+async def test_a_slow_store_open_paints_the_screen_then_the_rows(diglot_home: Path, monkeypatch) -> None:  # noqa: ANN001
+    import threading
+
+    from tui.app import core
+    from tui.app.screens import library as library_screen
+
+    open_library().close()
+    real = core.open_store_with_page
+    release = threading.Event()
+
+    def slow(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        release.wait(10)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(core, "open_store_with_page", slow)
+    monkeypatch.setattr(library_screen, "FIRST_PAGE_WAIT_S", 0.01)
+    app = DiglotApp(analyse_on_open=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: "Opening the library" in screen_text(pilot))
+        assert app.screen.query_one(ArticleList).has_focus
+        release.set()
+        await settle(pilot)
+        assert len(list_titles(pilot)) == 2
+        assert "Opening the library" not in screen_text(pilot)
+
+
 async def test_command_palette_runs_a_screen_action(diglot_home: Path) -> None:
     from textual.command import CommandPalette
 

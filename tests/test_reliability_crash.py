@@ -11,6 +11,8 @@ import random
 import shutil
 import signal
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -20,6 +22,7 @@ from test_reliability_support import assert_clean_output, run_diglot, spawn_digl
 from tui.library.cleanup import clean
 from tui.library.library import Library
 from tui.library.model import content_hash
+from tui.library.store import Store
 from tui.pipeline import open_library
 from tui.progress import Progress
 from tui.search.searcher import Searcher
@@ -231,3 +234,28 @@ def test_damaged_library_file_gives_one_line(indexed_home: tuple[Path, Path], tm
         lines = result.stderr.strip().splitlines()
         assert len(lines) == 1 and lines[0].startswith("diglot: "), (how, args, result.stderr)
         assert "damaged" in lines[0] or "not a SQLite database" in lines[0], lines[0]
+
+
+# -- SQLite's locks -----------------------------------------------------------------------------------------------
+def test_opening_the_library_twice_keeps_the_locks_of_the_first(tmp_path: Path) -> None:
+    """A second Store on the same file in one process must not drop the first one's locks.
+
+    Closing any descriptor of the file drops all of a process's POSIX locks on it; another process closing its
+    last connection then believes it is alone, checkpoints and deletes the WAL under the connection still open
+    here (seen as "database disk image is malformed" after a `kill -9` test). Observable: the WAL survives.
+    """
+    db = tmp_path / "library.sqlite3"
+    first = Store(db)
+    try:
+        first.set_meta("probe", "1")  # a write: the WAL file exists and this connection holds its locks
+        wal = db.with_name(db.name + "-wal")
+        assert wal.exists()
+        second = Store(db)
+        second.close()
+        code = ("import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
+                "c.execute('SELECT count(*) FROM meta').fetchall(); c.close()")
+        subprocess.run([sys.executable, "-c", code, str(db)], check=True, timeout=60)
+        assert wal.exists(), "another process checkpointed the WAL away while this process still had it open"
+        assert first.get_meta("probe") == "1"
+    finally:
+        first.close()

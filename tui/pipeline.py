@@ -73,6 +73,12 @@ def import_and_index(
     A second import started meanwhile (in another process) waits for this one, saying so through `progress`.
     """
     with exclusive(library.paths.lock_dir / WRITE_LOCK, on_wait=_waiting(progress)):
-        report = import_paths(library.store, targets, progress=progress, cancel=cancel)
+        from tui.search.bulk_index import IndexFeeder
+
+        # A big import is indexed while it is stored (worker processes: both cores busy); the sync after it
+        # indexes the rest (small imports, articles that were stale before).
+        with IndexFeeder(library.store, library.index_dir, progress=progress, cancel=cancel) as feeder:
+            report = import_paths(library.store, targets, progress=progress, cancel=cancel, on_saved=feeder.feed)
+            feeder.finish()
         _sync(library, progress=progress, cancel=cancel)
     return report

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -52,6 +53,23 @@ def open_store_with_page(paths: Paths | None, *, sort: str, limit: int) -> tuple
     if first_start:
         return library, True, None
     return library, False, browse_page(library, offset=0, limit=limit, sort=sort, filters={}, with_facets=False)
+
+
+def start_open_store_with_page(
+    paths: Paths | None, *, sort: str, limit: int
+) -> Future[tuple[Library, bool, Page | None]]:
+    """`open_store_with_page` in a thread of its own, started now: the app starts it before the first screen is
+    built, so the first page is usually read by the time that screen mounts."""
+    opened: Future[tuple[Library, bool, Page | None]] = Future()
+
+    def run() -> None:
+        try:
+            opened.set_result(open_store_with_page(paths, sort=sort, limit=limit))
+        except BaseException as err:  # noqa: BLE001 - handed to whoever waits for the result
+            opened.set_exception(err)
+
+    threading.Thread(target=run, name="diglot-open-store", daemon=True).start()
+    return opened
 
 
 def import_and_index(

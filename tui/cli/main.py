@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-import argparse
 import sqlite3
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from tui import __version__
 from tui.errors import DiglotError
 
+if TYPE_CHECKING:
+    import argparse
+
 
 def build_parser() -> argparse.ArgumentParser:
+    import argparse  # here: `diglot` with no command (the reader) needs no parser
+
     from tui.cli import entities_cmd, library_cmds, search_cmd, translate_cmds
 
     parser = argparse.ArgumentParser(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import glob
 import os
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -81,8 +81,13 @@ def import_paths(
     *,
     progress: ProgressCallback = ignore_progress,
     cancel: CancelToken | None = None,
+    on_saved: Callable[[list[str]], None] | None = None,
 ) -> ImportReport:
-    """Import every article found in `targets` (files, folders searched recursively, glob patterns)."""
+    """Import every article found in `targets` (files, folders searched recursively, glob patterns).
+
+    `on_saved(ids)`: called after each committed batch with the ids it imported or updated (the search
+    indexer starts on them while the import goes on).
+    """
     report = ImportReport()
     files = _expand(targets, report)
     report.files = len(files)
@@ -91,7 +96,9 @@ def import_paths(
         if cancel is not None:
             cancel.check()
         progress(Progress(STAGE, done, total, str(item.path)))
-        _import_file(store, item, report, progress=progress, cancel=cancel, done=done, total=total)
+        _import_file(
+            store, item, report, progress=progress, cancel=cancel, done=done, total=total, on_saved=on_saved
+        )
     progress(Progress(STAGE, total, total, ""))
     return report
 
@@ -181,6 +188,7 @@ def _import_file(
     cancel: CancelToken | None,
     done: int,
     total: int,
+    on_saved: Callable[[list[str]], None] | None = None,
 ) -> None:
     shown = str(item.path)
     try:
@@ -207,6 +215,7 @@ def _import_file(
             cancel.check()
         if start:
             progress(Progress(STAGE, done, total, f"{shown}: {start} articles"))
+        imported, updated = len(report.imported), len(report.updated)
         try:
             with store.transaction():
                 for entry in parsed[start : start + BATCH]:
@@ -217,6 +226,8 @@ def _import_file(
                     _save(store, entry, where, report)
         except sqlite3.Error as err:
             raise DiglotError(f"Could not write to the library {store.path}: {err}.") from err
+        if on_saved is not None:
+            on_saved(report.imported[imported:] + report.updated[updated:])
 
 
 def _save(store: Store, draft: ArticleDraft, where: str, report: ImportReport) -> None:

@@ -165,7 +165,6 @@ class Store:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
         self._schemas: list[str] = [CORE_SCHEMA]
-        self._check_file()
         # executescript() commits on its own, so it runs outside transaction().
         self.conn.executescript(CORE_SCHEMA)
         self._add_browse_indexes()
@@ -177,12 +176,6 @@ class Store:
         have = {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
         if not {"articles_by_date", "articles_pending", "articles_id_hash"} <= have:
             self.conn.executescript(BROWSE_SCHEMA)
-
-    def _check_file(self) -> None:
-        if self.path.exists() and self.path.stat().st_size > 0:
-            with self.path.open("rb") as handle:
-                if handle.read(16) != b"SQLite format 3\x00":
-                    raise DiglotError(f"The library file {self.path} is not a SQLite database; move it away.")
 
     # -- connections -------------------------------------------------------------------------------------
     @property
@@ -198,7 +191,12 @@ class Store:
                 conn.execute("PRAGMA busy_timeout=60000")
                 conn.execute("PRAGMA foreign_keys=ON")
             except sqlite3.DatabaseError as err:
+                # Not read with open() beforehand: closing any other descriptor of the file would drop this
+                # process's SQLite locks, and another process could then checkpoint the WAL away under a
+                # connection still open here ("database disk image is malformed"; sqlite.org/howtocorrupt.html).
                 conn.close()
+                if "not a database" in str(err):
+                    raise DiglotError(f"The library file {self.path} is not a SQLite database; move it away.") from err
                 raise DiglotError(f"The library {self.path} is damaged ({err}).") from err
             for schema in self._schemas[1:]:
                 conn.executescript(schema)

@@ -256,6 +256,10 @@ def _index_ids(
     cancel: CancelToken | None,
 ) -> int:
     """Index the given articles in batches; each batch is marked indexed only after its commit."""
+    from tui.search import bulk_index
+
+    if bulk_index.enabled(len(ids)):
+        return bulk_index.index_in_workers(ix, store, ids, fresh=fresh, progress=progress, cancel=cancel)
     total = len(ids)
     done = 0
     small = total <= SMALL_SYNC and not fresh

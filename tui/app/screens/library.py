@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -18,17 +20,23 @@ from textual.worker import Worker, WorkerState
 from tui.app import core
 from tui.app.screens.base import BackgroundMixin
 from tui.app.textutil import one_line
-from tui.app.widgets.article_list import PAGE_SIZE, SEARCH_PAGE_SIZE, ArticleList, header_text
+from tui.app.widgets.article_list import PAGE_SIZE, SEARCH_PAGE_SIZE, ArticleList, ListHeader
 from tui.app.widgets.facets import FacetList
 from tui.app.widgets.jobbar import Job, JobBar, JobProgress
 from tui.errors import Cancelled
 from tui.library.library import Library
+from tui.paths import Paths
 
 if TYPE_CHECKING:
     from tui.app.app import DiglotApp
 
 SORT_LABELS = {"date": "newest first", "title": "title", "lang": "language", "source": "source",
                "imported": "recently imported"}
+# How long the first screen waits, once, for the store and first page read in a thread (started by the app before
+# the screen was built; at mount it is done or a few ms from done: 0-6 ms waited at 10k and 100k). With them, the
+# first frame shows the rows instead of an empty list repainted later. A slow open (a lock, a migration) shows the
+# empty screen after this wait and delivers through a worker as before.
+FIRST_PAGE_WAIT_S = 0.1
 
 
 class LibraryScreen(BackgroundMixin, Screen):
@@ -46,6 +54,9 @@ class LibraryScreen(BackgroundMixin, Screen):
         Binding("s", "cycle_sort", "Sort", tooltip="Cycle the sort order (when not searching)", id="library.sort"),
         Binding("ctrl+c", "cancel_job", "Cancel", show=False, id="library.cancel"),
     ]
+
+    # Focused in the same step as compose (Textual's auto focus, synchronous): in the first frame, not the next.
+    AUTO_FOCUS = "#articles"
 
     app: DiglotApp
 
@@ -73,6 +84,12 @@ class LibraryScreen(BackgroundMixin, Screen):
         self._job: Job | None = None
         self._footer = False
         self._shown_query: str | None = None
+        self._opening: Future[tuple[Library, bool, core.Page | None]] | None = None
+        self._resumed = False
+
+    def start_opening(self, paths: Paths | None) -> None:
+        """Read the store and the first page in a thread now, before this screen is composed and mounted."""
+        self._opening = core.start_open_store_with_page(paths, sort=self.sort, limit=PAGE_SIZE)
 
     def compose(self) -> ComposeResult:
         yield Static(Text("Diglot", style="bold"), id="topbar")
@@ -80,8 +97,9 @@ class LibraryScreen(BackgroundMixin, Screen):
         with Horizontal(id="library-body"):
             yield FacetList(id="facets")
             with Vertical(id="list-column"):
-                yield Static("", id="list-header")
-                yield ArticleList(id="articles")
+                articles = ArticleList(id="articles")
+                yield ListHeader(articles, id="list-header")
+                yield articles
                 yield Static("", id="list-message")
         yield Static("", id="status")
         yield JobBar(id="jobbar")
@@ -91,13 +109,25 @@ class LibraryScreen(BackgroundMixin, Screen):
     def on_mount(self) -> None:
         self.query_one("#list-message", Static).display = False
         self.query_one("#facets", FacetList).display = self.size.width >= 100
-        self.query_one("#articles", ArticleList).focus()
-        if self.app.library is None:
-            # At once: opening the store imports nothing heavy (the index and importers load later, in
-            # _prepare), and SQLite releases the GIL, so the first frame is not delayed by it.
-            self._open_library()
-        else:
+        if self.app.library is not None:
             self.reload()
+            return
+        opened = self._opened_in_time()
+        if opened is not None:
+            self._store_opened(opened)  # before the first frame: it shows the rows
+        else:
+            self._open_library()
+
+    def _opened_in_time(self) -> tuple[Library, bool, core.Page | None] | None:
+        """The result of `start_opening` if it is ready within FIRST_PAGE_WAIT_S (errors: left to the worker)."""
+        if self._opening is None:
+            return None
+        try:
+            return self._opening.result(timeout=FIRST_PAGE_WAIT_S)  # the read itself runs in its thread
+        except FutureTimeout:
+            return None
+        except Exception:  # noqa: BLE001 - reported by _open_library's worker, which re-raises it
+            return None
 
     # -- opening the library -----------------------------------------------------------------------------------
     def _open_library(self) -> None:
@@ -106,9 +136,15 @@ class LibraryScreen(BackgroundMixin, Screen):
         paths = self.app.library_paths
         self._message("Opening the library…")
         sort = self.sort
+        opening = self._opening
+
+        def open_store() -> tuple[Library, bool, core.Page | None]:
+            if opening is not None:  # started before the screen (slower than FIRST_PAGE_WAIT_S, or failed)
+                return opening.result()
+            return core.open_store_with_page(paths, sort=sort, limit=PAGE_SIZE)
+
         # Its own group: _prepare's exclusive "library" worker may start while this one is still winding down.
-        self.background(lambda: core.open_store_with_page(paths, sort=sort, limit=PAGE_SIZE), self._store_opened,
-                        group="open-store", failed=self._open_failed)
+        self.background(open_store, self._store_opened, group="open-store", failed=self._open_failed)
 
     def _store_opened(self, opened: tuple[Library, bool, core.Page | None]) -> None:
         library, first_start, page = opened
@@ -156,6 +192,8 @@ class LibraryScreen(BackgroundMixin, Screen):
                 session.warm()  # word lists for prefix/fuzzy/did-you-mean, before the first keystroke
 
         def done(_: None) -> None:
+            if self.app.screen is self:  # not while another screen (closed later, its objects garbage) is open
+                self.app.freeze_long_lived()  # the index, its searcher and word lists live as long as the app
             self._job_done()
             self.reload(keep_cursor=True)
             if self.app.analyse_on_open:
@@ -359,9 +397,7 @@ class LibraryScreen(BackgroundMixin, Screen):
         self.query_one("#status", Static).update(Text(one_line(" · ".join(parts))))
 
     def _update_header(self) -> None:
-        articles = self.query_one("#articles", ArticleList)
-        width = articles.scrollable_content_region.width or articles.size.width
-        self.query_one("#list-header", Static).update(header_text(width))
+        self.query_one("#list-header", ListHeader).refresh()  # laid out for the list's width when painted
 
     def on_resize(self) -> None:
         self.call_after_refresh(self._update_header)
@@ -479,6 +515,7 @@ class LibraryScreen(BackgroundMixin, Screen):
             done(None)
 
     def on_screen_resume(self) -> None:
+        first, self._resumed = not self._resumed, True
         # Back from the reader: a translation or new names may have changed the ✓ and entity columns.
-        if self.app.library is not None and self.generation:
+        if self.app.library is not None and self.generation and not first:
             self.reload(keep_cursor=True)

@@ -14,6 +14,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.widgets import Static
 
 from tui.app.core import Row
 from tui.app.textutil import flat, one_line, safe_text
@@ -34,6 +35,19 @@ def header_text(width: int) -> Text:
     text.append(_cell("source", cols["source"]))
     text.append("ents".rjust(cols["ents"]))
     return text
+
+
+class ListHeader(Static):
+    """The column titles, laid out when painted for the list's width then (scrollbar or not), so they are right
+    in the first frame; `refresh()` after anything that may change that width."""
+
+    def __init__(self, articles: ArticleList, *, id: str | None = None) -> None:  # noqa: A002
+        super().__init__("", id=id)
+        self._articles = articles
+
+    def render(self) -> Text:
+        articles = self._articles
+        return header_text(articles.scrollable_content_region.width or articles.size.width)
 
 
 def _columns(width: int) -> dict[str, int]:
