@@ -19,8 +19,9 @@ from whoosh.writing import SegmentWriter
 
 from tui.errors import DiglotError
 from tui.library.store import Store
+from tui.machine import usable_cores
 from tui.progress import CancelToken, Progress, ProgressCallback, ignore_progress
-from tui.search.index_pool import Doc, IndexPool, commit_segments, usable_cores
+from tui.search.index_pool import Doc, IndexPool, commit_segments
 
 # From this many stale articles on, the workers index (starting one costs ~0.2 s). DIGLOT_BULK_SYNC overrides
 # it (tests force the worker path with 1; "off" disables it).

@@ -47,13 +47,6 @@ class PoolError(DiglotError):
     """A worker process failed; the articles stay stale for the next sync."""
 
 
-def usable_cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        return os.cpu_count() or 1
-
-
 def _frame(message: object) -> bytes:
     body = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
     return _HEADER.pack(len(body)) + body
@@ -138,7 +131,6 @@ class IndexPool:
         self.workers: list[_Worker] = []
         self._selector = selectors.DefaultSelector()
         self._queue: deque[list[str]] = deque()
-        self.sent = 0  # documents handed to workers in the current batch
         self.done = 0  # documents the workers have analysed in the current batch
 
     def __enter__(self) -> IndexPool:
@@ -238,7 +230,7 @@ class IndexPool:
                 segments.append(segment)
             for code, found in words.items():
                 vocab.setdefault(code, set()).update(found)
-        self.sent = self.done = 0
+        self.done = 0
         return segments, vocab
 
     def _dispatch(self) -> None:
@@ -249,7 +241,6 @@ class IndexPool:
                 return
             docs = self.make_docs(self._queue.popleft())
             worker.jobs.append(len(docs))
-            self.sent += len(docs)
             worker.send("docs", docs)
 
 

@@ -6,13 +6,13 @@ at beam 4, returns joined text (no sentence alignment), pivots silently, and its
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from tui.errors import DiglotError
+from tui.machine import usable_cores
 from tui.paths import Paths
 from tui.progress import CancelToken
 from tui.translate.packages import PackageInfo, argos_package_module
@@ -24,11 +24,7 @@ OnResult = Callable[[int, str | None, str | None], None]
 def default_threads() -> int:
     """One parallel batch per usable core, at most 4: CTranslate2 shares the weights between its workers, so
     more threads cost little memory, and a sorted batch splits into sub-batches of equal work."""
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        cores = os.cpu_count() or 1
-    return max(1, min(4, cores))
+    return min(4, usable_cores())
 
 
 @dataclass(frozen=True, slots=True)
